@@ -1,0 +1,93 @@
+//go:build wasip1
+
+package bridge
+
+import (
+	"encoding/binary"
+	"fmt"
+	"runtime/debug"
+	"unsafe"
+)
+
+// A Go panic that leaves an exported function becomes a wasm trap, and a trap kills the VM and
+// every stream on it. Each export recovers instead, logs the panic at error level and, inside an
+// HTTP stream, answers the client itself.
+
+const (
+	logLevelError = 4 // proxy-wasm LogLevel error
+	actionPause   = 1 // types.ActionPause: the local response below ends the stream
+)
+
+// panicBody is the OpenAI-style error every AI client already knows how to show.
+var panicBody = []byte(`{"error":{"message":"internal error in a gateway plugin","type":"server_error","code":"plugin_panic"}}`)
+
+var panicHeaders = serializeHeaders([][2]string{{"content-type", "application/json"}})
+
+// logPanic writes the panic and its stack through proxy_log; it never panics itself.
+func logPanic(callback string, r any) {
+	msg := []byte(fmt.Sprintf("panic in %s: %v\n%s", callback, r, debug.Stack()))
+	hostLog(logLevelError, unsafe.Pointer(&msg[0]), uint32(len(msg)))
+}
+
+// answerPanic sends the 500 to the client of the stream that is current in the host.
+func answerPanic() {
+	details := []byte("plugin_panic")
+	hostSendLocalResponse(500, unsafe.Pointer(&details[0]), uint32(len(details)),
+		unsafe.Pointer(&panicBody[0]), uint32(len(panicBody)),
+		unsafe.Pointer(&panicHeaders[0]), uint32(len(panicHeaders)), -1)
+}
+
+// recoverStream ends an HTTP-stream callback that panicked: log, local 500, pause.
+func recoverStream(callback string, action *uint32) {
+	if r := recover(); r != nil {
+		logPanic(callback, r)
+		answerPanic()
+		*action = actionPause
+	}
+}
+
+// recoverResult ends a callback that returns a status, replacing it with fail.
+func recoverResult(callback string, result *uint32, fail uint32) {
+	if r := recover(); r != nil {
+		logPanic(callback, r)
+		*result = fail
+	}
+}
+
+// recoverVoid ends a callback that returns nothing.
+func recoverVoid(callback string) {
+	if r := recover(); r != nil {
+		logPanic(callback, r)
+	}
+}
+
+// recoverCallout ends proxy_on_http_call_response. The SDK made the calling stream the effective
+// context before running the plugin's callback, and that stream is paused waiting for it: answer
+// it, or it would hang until Envoy's stream timeout. On a root context the host refuses the
+// local response and nothing else happens.
+func recoverCallout(callback string) {
+	if r := recover(); r != nil {
+		logPanic(callback, r)
+		answerPanic()
+	}
+}
+
+// serializeHeaders encodes header pairs the proxy-wasm way: count, then each key and value
+// size, then each key and value NUL-terminated; all integers little-endian uint32.
+func serializeHeaders(pairs [][2]string) []byte {
+	size := 4
+	for _, p := range pairs {
+		size += 8 + len(p[0]) + len(p[1]) + 2
+	}
+	out := make([]byte, 4, size)
+	binary.LittleEndian.PutUint32(out, uint32(len(pairs)))
+	for _, p := range pairs {
+		out = binary.LittleEndian.AppendUint32(out, uint32(len(p[0])))
+		out = binary.LittleEndian.AppendUint32(out, uint32(len(p[1])))
+	}
+	for _, p := range pairs {
+		out = append(append(out, p[0]...), 0)
+		out = append(append(out, p[1]...), 0)
+	}
+	return out
+}
