@@ -63,6 +63,23 @@ func (c *HttpCall) deliver(r *CallResponse) error {
 	return err
 }
 
+// StaticResponse is a cluster that answers every call with the same response, delivered
+// without running an http.Handler: cheaper, for benchmarks and simple stubs.
+type StaticResponse struct {
+	Status  int
+	Headers Headers
+	Body    []byte
+}
+
+// ServeHTTP lets a StaticResponse stand wherever an http.Handler does.
+func (s StaticResponse) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
+	for _, kv := range s.Headers {
+		w.Header().Add(kv[0], kv[1])
+	}
+	w.WriteHeader(s.Status)
+	w.Write(s.Body)
+}
+
 // HttpCalls returns every call the plugin made, answered or not, in order.
 func (p *Plugin) HttpCalls() []*HttpCall {
 	p.mu.Lock()
@@ -99,7 +116,11 @@ func (v *vm) startHttpCall(cluster string, headers Headers, body []byte, trailer
 	p.mu.Lock()
 	p.calls = append(p.calls, c)
 	p.mu.Unlock()
-	if handler != nil {
+	switch h := handler.(type) {
+	case nil:
+	case StaticResponse:
+		v.post(func() { _ = c.Respond(h.Status, h.Headers, h.Body) })
+	default:
 		v.post(func() { _ = c.serve(handler) })
 	}
 	return c.ID, statusOK

@@ -23,7 +23,7 @@ func TestLoadRefusesAFileThatIsNotWasm(t *testing.T) {
 }
 
 func TestLoadRefusesAModuleThatIsNotProxyWasm(t *testing.T) {
-	path, err := BuildPlugin("testdata/notproxywasm")
+	path, err := BuildPlugin("testdata/bad/notproxywasm")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func TestLoadRefusesAModuleThatIsNotProxyWasm(t *testing.T) {
 }
 
 func TestStrictModeNamesTheImportEnvoyLacks(t *testing.T) {
-	path, err := BuildPlugin("testdata/badimport")
+	path, err := BuildPlugin("testdata/bad/badimport")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,5 +94,16 @@ func TestPanicInConfigureIsRecoveredAndRefusesTheConfig(t *testing.T) {
 func TestWorkersMustBePositive(t *testing.T) {
 	if _, err := testModule(t, "probe").NewPlugin("", WithWorkers(0)); err == nil {
 		t.Fatal("WithWorkers(0) accepted")
+	}
+}
+
+func TestTwoABIMarkersAreRefused(t *testing.T) {
+	path, err := BuildPlugin("testdata/bad/twomarkers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Load(path)
+	if err == nil || !strings.Contains(err.Error(), "2 ABI markers") {
+		t.Fatalf("want two markers refused, got %v", err)
 	}
 }

@@ -166,6 +166,9 @@ func (p *Plugin) Close() {
 // Workers is the number of VMs.
 func (p *Plugin) Workers() int { return len(p.workers) }
 
+// MemorySize is the size in bytes of worker i's linear memory (it grows, never shrinks).
+func (p *Plugin) MemorySize(worker int) uint32 { return p.workers[worker].mem.Size() }
+
 // Clock is the plugin's clock.
 func (p *Plugin) Clock() *Clock { return p.clock }
 
