@@ -48,17 +48,17 @@ func (c *HttpCall) Respond(status int, headers Headers, body []byte) error {
 // Fail delivers a failure with zero headers, as Envoy reports a reset or an over-size answer.
 func (c *HttpCall) Fail() error { return c.deliver(&CallResponse{}) }
 
-func (c *HttpCall) deliver(r *CallResponse) error {
+func (c *HttpCall) deliver(r *CallResponse) (err error) {
 	v := c.vm
 	v.enter()
-	defer v.leave()
+	defer v.leaveWith(&err)
 	if c.response != nil {
 		return fmt.Errorf("wasmhost: http call %d to %s was already answered", c.ID, c.Cluster)
 	}
 	c.response = r
 	v.callResponse = r
 	defer func() { v.callResponse = nil }()
-	_, err := v.callOn(c.root, "proxy_on_http_call_response", v.exports.httpCallResponse,
+	_, err = v.callOn(c.root, "proxy_on_http_call_response", v.exports.httpCallResponse,
 		uint64(c.root), uint64(c.ID), uint64(len(r.Headers)), uint64(len(r.Body)), uint64(len(r.Trailers)))
 	return err
 }
@@ -119,9 +119,9 @@ func (v *vm) startHttpCall(cluster string, headers Headers, body []byte, trailer
 	switch h := handler.(type) {
 	case nil:
 	case StaticResponse:
-		v.post(func() { _ = c.Respond(h.Status, h.Headers, h.Body) })
+		v.post(func() error { return c.Respond(h.Status, h.Headers, h.Body) })
 	default:
-		v.post(func() { _ = c.serve(handler) })
+		v.post(func() error { return c.serve(handler) })
 	}
 	return c.ID, statusOK
 }

@@ -1,6 +1,7 @@
 package wasmhost
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -117,5 +118,15 @@ func TestPanicInHttpCallCallbackAnswersTheWaitingStream(t *testing.T) {
 	}
 	if !p.LogContains("panic in proxy_on_http_call_response") {
 		t.Fatal("panic not logged")
+	}
+}
+
+func TestTrapInHttpCallCallbackIsReturnedByTheEntryThatTriggeredIt(t *testing.T) {
+	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})
+	s := newProbe(t, "", WithCluster("ok", ok)).NewStream()
+	_, err := s.RequestHeaders(with(getRequest, "x-call", "ok", "x-trap-in-callback", "1"), true)
+	var trap *TrapError
+	if !errors.As(err, &trap) || trap.Callback != "proxy_on_http_call_response" {
+		t.Fatalf("want the callback's trap from RequestHeaders, got %v", err)
 	}
 }

@@ -123,7 +123,7 @@ var logAndStateFuncs = []hostFunc{
 			return st
 		}
 		owner, root := q.owner, q.root
-		v.post(func() { _ = owner.queueReady(root, id) })
+		v.post(func() error { return owner.queueReady(root, id) })
 		return statusOK
 	}},
 	{"proxy_define_metric", 4, -1, func(v *vm, p []uint64) status {
@@ -189,9 +189,9 @@ var logAndStateFuncs = []hostFunc{
 }
 
 // queueReady tells a root context that its queue has items.
-func (v *vm) queueReady(root, queueID uint32) error {
+func (v *vm) queueReady(root, queueID uint32) (err error) {
 	v.enter()
-	defer v.leave()
-	_, err := v.callOn(root, "proxy_on_queue_ready", v.exports.queueReady, uint64(root), uint64(queueID))
+	defer v.leaveWith(&err)
+	_, err = v.callOn(root, "proxy_on_queue_ready", v.exports.queueReady, uint64(root), uint64(queueID))
 	return err
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/tetratelabs/wazero"
 )
@@ -25,9 +26,20 @@ type Module struct {
 type ModuleOption func(*moduleOptions)
 
 type moduleOptions struct {
-	strict    bool
-	redisAddr string
-	interp    bool
+	strict      bool
+	redisAddr   string
+	interp      bool
+	callTimeout time.Duration
+}
+
+// DefaultCallTimeout bounds one callback into the guest unless WithCallTimeout says otherwise.
+const DefaultCallTimeout = 10 * time.Second
+
+// WithCallTimeout bounds how long one callback may run: a plugin stuck in a loop is stopped
+// after d (detected within 2d) and the call returns a *TrapError instead of hanging the test.
+// 0 turns the watchdog off.
+func WithCallTimeout(d time.Duration) ModuleOption {
+	return func(o *moduleOptions) { o.callTimeout = d }
 }
 
 // Lenient turns strict mode off: the module may import functions Envoy 1.39 lacks. Missing
@@ -75,7 +87,7 @@ var wasmMagic = []byte("\x00asm")
 
 // LoadBytes compiles a plugin from memory; name is used in errors.
 func LoadBytes(name string, wasm []byte, opts ...ModuleOption) (*Module, error) {
-	o := moduleOptions{strict: true}
+	o := moduleOptions{strict: true, callTimeout: DefaultCallTimeout}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -87,7 +99,9 @@ func LoadBytes(name string, wasm []byte, opts ...ModuleOption) (*Module, error) 
 		cfg = wazero.NewRuntimeConfigInterpreter()
 	}
 	ctx := context.Background()
-	rt := wazero.NewRuntimeWithConfig(ctx, cfg.WithCompilationCache(compilationCache()))
+	// CloseOnContextDone lets the watchdog (watchdog.go) stop a guest that never returns.
+	cfg = cfg.WithCompilationCache(compilationCache()).WithCloseOnContextDone(o.callTimeout > 0)
+	rt := wazero.NewRuntimeWithConfig(ctx, cfg)
 	compiled, err := rt.CompileModule(ctx, wasm)
 	if err != nil {
 		rt.Close(ctx)

@@ -30,6 +30,8 @@ type Plugin struct {
 	metrics metricSet
 	calls   []*HttpCall
 	redis   *redisClients
+
+	stopWatchdog chan struct{}
 }
 
 // PluginOption changes how NewPlugin sets a plugin up.
@@ -138,6 +140,7 @@ func (m *Module) NewPlugin(config string, opts ...PluginOption) (*Plugin, error)
 		p.clock = NewClock(time.Now())
 	}
 	p.metrics.init()
+	defer p.startWatchdog()
 	for i := 0; i < o.workers; i++ {
 		v, err := newVM(p, i)
 		if err != nil {
@@ -155,11 +158,18 @@ func (m *Module) NewPlugin(config string, opts ...PluginOption) (*Plugin, error)
 
 // Close stops every worker VM.
 func (p *Plugin) Close() {
+	if p.stopWatchdog != nil {
+		close(p.stopWatchdog)
+		p.stopWatchdog = nil
+	}
 	for _, v := range p.workers {
 		v.mod.Close(context.Background())
 	}
-	if p.redis != nil {
-		p.redis.close()
+	p.mu.Lock()
+	redis := p.redis
+	p.mu.Unlock()
+	if redis != nil {
+		redis.close()
 	}
 }
 

@@ -43,31 +43,31 @@ var redisFuncs = []hostFunc{
 		}
 		query = append([]byte(nil), query...)
 		root := v.rootID
-		v.post(func() {
+		v.post(func() error {
 			reply, err := client.do(query)
-			_ = v.redisReply(root, token, reply, err)
+			return v.redisReply(root, token, reply, err)
 		})
 		return statusOK
 	}},
 }
 
 // redisReply delivers a reply (or a failure, status 1) to the plugin's root context.
-func (v *vm) redisReply(root, token uint32, reply []byte, err error) error {
+func (v *vm) redisReply(root, token uint32, reply []byte, callErr error) (err error) {
 	v.enter()
-	defer v.leave()
+	defer v.leaveWith(&err)
 	st := uint64(0)
-	if err != nil {
+	if callErr != nil {
 		st, reply = 1, nil
-		v.plugin.addLog(LogLine{Level: LevelDebug, Message: "wasmhost: redis call failed: " + err.Error(), ContextID: root, Worker: v.index})
+		v.plugin.addLog(LogLine{Level: LevelDebug, Message: "wasmhost: redis call failed: " + callErr.Error(), ContextID: root, Worker: v.index})
 	}
 	v.redisResponse = reply
 	if v.redisResponse == nil {
 		v.redisResponse = []byte{}
 	}
 	defer func() { v.redisResponse = nil }()
-	_, cerr := v.callOn(root, "proxy_on_redis_call_response", v.exports.redisCallResponse,
+	_, err = v.callOn(root, "proxy_on_redis_call_response", v.exports.redisCallResponse,
 		uint64(root), uint64(token), st, uint64(len(reply)))
-	return cerr
+	return err
 }
 
 type redisClients struct {

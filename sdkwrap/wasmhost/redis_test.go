@@ -16,7 +16,7 @@ import (
 )
 
 // These tests run the Higress Redis host functions (WithRedis) against a real redis-server,
-// driven by testdata/redisprobe. Without redis-server on PATH they skip, unless
+// driven by testdata/higress/redisprobe. Without redis-server on PATH they skip, unless
 // AIWASM_REQUIRE_REDIS=1 makes that a failure (CI sets it so the tests cannot silently vanish).
 
 // redisServerOutput collects redis-server's output for failure messages.
@@ -142,10 +142,10 @@ func redisDo(addr, password string, args ...string) (string, error) {
 	return roundTrip(args...)
 }
 
-// redisModule loads testdata/redisprobe with the Higress Redis functions served by addr.
+// redisModule loads testdata/higress/redisprobe with the Higress Redis functions served by addr.
 func redisModule(t testing.TB, addr string) *Module {
 	t.Helper()
-	path, err := BuildPlugin("testdata/redisprobe")
+	path, err := BuildPlugin("testdata/higress/redisprobe")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -377,7 +377,7 @@ func TestRedisCallToAClusterNotInitialised(t *testing.T) {
 }
 
 func TestRedisModuleNeedsWithRedisInStrictMode(t *testing.T) {
-	path, err := BuildPlugin("testdata/redisprobe")
+	path, err := BuildPlugin("testdata/higress/redisprobe")
 	if err != nil {
 		t.Fatal(err)
 	}

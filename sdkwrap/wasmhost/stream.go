@@ -1,6 +1,10 @@
 package wasmhost
 
-import "github.com/tetratelabs/wazero/api"
+import (
+	"errors"
+
+	"github.com/tetratelabs/wazero/api"
+)
 
 // Stream is one HTTP request/response through the plugin, driven callback by callback as Envoy
 // drives it. Methods return the action the plugin chose and any trap; accessors show what the
@@ -32,10 +36,10 @@ type LocalResponse struct {
 	GrpcStatus int32
 }
 
-func (v *vm) newStream() *Stream {
+func (v *vm) newStream() (s *Stream) {
 	v.enter()
-	defer v.leave()
-	s := &Stream{vm: v, id: v.plugin.newContextID(), props: map[string][]byte{}}
+	defer func() { s.err = errors.Join(s.err, v.leave()) }()
+	s = &Stream{vm: v, id: v.plugin.newContextID(), props: map[string][]byte{}}
 	v.streams[s.id] = s
 	_, s.err = v.callOn(s.id, "proxy_on_context_create", v.exports.contextCreate, uint64(s.id), uint64(v.rootID))
 	return s
@@ -73,10 +77,10 @@ func (s *Stream) invoke(name string, fn api.Function, params ...uint64) (Action,
 }
 
 // RequestHeaders delivers the request headers (lower-cased, pseudo-headers included).
-func (s *Stream) RequestHeaders(h Headers, endOfStream bool) (Action, error) {
+func (s *Stream) RequestHeaders(h Headers, endOfStream bool) (_ Action, err error) {
 	v := s.vm
 	v.enter()
-	defer v.leave()
+	defer v.leaveWith(&err)
 	s.reqHeaders = lowered(h)
 	a, err := s.invoke("proxy_on_request_headers", v.exports.requestHeaders, uint64(s.id), uint64(len(h)), b2u(endOfStream))
 	s.reqPaused = a == Pause && err == nil
@@ -85,10 +89,10 @@ func (s *Stream) RequestHeaders(h Headers, endOfStream bool) (Action, error) {
 
 // RequestBody delivers one chunk of the request body. As in Envoy, data the plugin paused on is
 // buffered and handed to it again, with the new chunk appended, on the next call.
-func (s *Stream) RequestBody(chunk []byte, endOfStream bool) (Action, error) {
+func (s *Stream) RequestBody(chunk []byte, endOfStream bool) (_ Action, err error) {
 	v := s.vm
 	v.enter()
-	defer v.leave()
+	defer v.leaveWith(&err)
 	s.reqBuffer = append(s.reqBuffer, chunk...)
 	a, err := s.invoke("proxy_on_request_body", v.exports.requestBody, uint64(s.id), uint64(len(s.reqBuffer)), b2u(endOfStream))
 	if err == nil && a == Continue {
@@ -98,19 +102,19 @@ func (s *Stream) RequestBody(chunk []byte, endOfStream bool) (Action, error) {
 }
 
 // RequestTrailers delivers the request trailers.
-func (s *Stream) RequestTrailers(t Headers) (Action, error) {
+func (s *Stream) RequestTrailers(t Headers) (_ Action, err error) {
 	v := s.vm
 	v.enter()
-	defer v.leave()
+	defer v.leaveWith(&err)
 	s.reqTrailers = lowered(t)
 	return s.invoke("proxy_on_request_trailers", v.exports.requestTrailers, uint64(s.id), uint64(len(t)))
 }
 
 // ResponseHeaders delivers the upstream's response headers (":status" included).
-func (s *Stream) ResponseHeaders(h Headers, endOfStream bool) (Action, error) {
+func (s *Stream) ResponseHeaders(h Headers, endOfStream bool) (_ Action, err error) {
 	v := s.vm
 	v.enter()
-	defer v.leave()
+	defer v.leaveWith(&err)
 	s.respHeaders = lowered(h)
 	a, err := s.invoke("proxy_on_response_headers", v.exports.responseHeaders, uint64(s.id), uint64(len(h)), b2u(endOfStream))
 	s.respPaused = a == Pause && err == nil
@@ -118,10 +122,10 @@ func (s *Stream) ResponseHeaders(h Headers, endOfStream bool) (Action, error) {
 }
 
 // ResponseBody delivers one chunk of the response body, buffered like RequestBody.
-func (s *Stream) ResponseBody(chunk []byte, endOfStream bool) (Action, error) {
+func (s *Stream) ResponseBody(chunk []byte, endOfStream bool) (_ Action, err error) {
 	v := s.vm
 	v.enter()
-	defer v.leave()
+	defer v.leaveWith(&err)
 	s.respBuffer = append(s.respBuffer, chunk...)
 	a, err := s.invoke("proxy_on_response_body", v.exports.responseBody, uint64(s.id), uint64(len(s.respBuffer)), b2u(endOfStream))
 	if err == nil && a == Continue {
@@ -131,19 +135,19 @@ func (s *Stream) ResponseBody(chunk []byte, endOfStream bool) (Action, error) {
 }
 
 // ResponseTrailers delivers the response trailers.
-func (s *Stream) ResponseTrailers(t Headers) (Action, error) {
+func (s *Stream) ResponseTrailers(t Headers) (_ Action, err error) {
 	v := s.vm
 	v.enter()
-	defer v.leave()
+	defer v.leaveWith(&err)
 	s.respTrailers = lowered(t)
 	return s.invoke("proxy_on_response_trailers", v.exports.responseTrailers, uint64(s.id), uint64(len(t)))
 }
 
 // Complete ends the stream as Envoy does: proxy_on_done, proxy_on_log, proxy_on_delete.
-func (s *Stream) Complete() error {
+func (s *Stream) Complete() (err error) {
 	v := s.vm
 	v.enter()
-	defer v.leave()
+	defer v.leaveWith(&err)
 	if s.done {
 		return nil
 	}
@@ -159,7 +163,7 @@ func (s *Stream) Complete() error {
 	if _, err := v.callOn(s.id, "proxy_on_log", v.exports.log, id); err != nil {
 		return err
 	}
-	_, err := v.callOn(s.id, "proxy_on_delete", v.exports.delete, id)
+	_, err = v.callOn(s.id, "proxy_on_delete", v.exports.delete, id)
 	return err
 }
 

@@ -144,3 +144,29 @@ func TestTimeComesFromTheTestClock(t *testing.T) {
 		t.Fatalf("after Advance, guest time.Now() = %s", h.Value("x-now"))
 	}
 }
+
+func TestAPluginThatNeverReturnsIsStopped(t *testing.T) {
+	path, err := BuildPlugin("testdata/probe")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Load(path, WithCallTimeout(100*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	p, err := m.NewPlugin("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	start := time.Now()
+	_, err = p.NewStream().RequestHeaders(with(getRequest, "x-spin", "1"), true)
+	var trap *TrapError
+	if !errors.As(err, &trap) || !strings.Contains(err.Error(), "call timeout") {
+		t.Fatalf("want a call-timeout trap, got %v", err)
+	}
+	if elapsed := time.Since(start); elapsed > 2*time.Second {
+		t.Fatalf("stopping the spinning plugin took %v", elapsed)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tetratelabs/wazero"
@@ -36,12 +37,17 @@ type vm struct {
 
 	// pending holds work the guest triggered that Envoy would run after the current callback
 	// returns (http call answers, queue notifications); leave runs it once mu is released.
-	pending []func()
+	pending []func() error
 
 	stack      []uint64 // CallWithStack scratch for callbacks
 	allocStack []uint64 // separate scratch: allocation re-enters during a callback
 	stderr     tailBuffer
 	exports    exports
+
+	cancel  context.CancelFunc // stops a guest that overran the call timeout
+	calls   atomic.Uint64      // callbacks entered, for the watchdog
+	inCall  atomic.Bool
+	overran atomic.Bool
 }
 
 // exports are the module's callbacks, looked up once. A missing one is nil and skipped, as
@@ -80,7 +86,8 @@ func newVM(p *Plugin, index int) (*vm, error) {
 	m := p.module
 	v := &vm{plugin: p, index: index, streams: map[uint32]*Stream{},
 		stack: make([]uint64, 8), allocStack: make([]uint64, 1)}
-	v.ctx = &callContext{Context: context.Background(), vm: v}
+	base, cancel := context.WithCancel(context.Background())
+	v.ctx, v.cancel = &callContext{Context: base, vm: v}, cancel
 	clock := p.clock
 	cfg := wazero.NewModuleConfig().
 		WithName("").
@@ -115,9 +122,9 @@ func newVM(p *Plugin, index int) (*vm, error) {
 }
 
 // start creates the root context and runs proxy_on_vm_start and proxy_on_configure.
-func (v *vm) start(config []byte) error {
+func (v *vm) start(config []byte) (err error) {
 	v.enter()
-	defer v.leave()
+	defer v.leaveWith(&err)
 	p := v.plugin
 	v.rootID = p.newContextID()
 	v.vmConfig, v.pluginConfig = p.opts.vmConfig, config
@@ -146,17 +153,29 @@ func (v *vm) start(config []byte) error {
 // enter and leave bracket every entry into the guest from outside (a test, a posted task).
 func (v *vm) enter() { v.mu.Lock() }
 
-func (v *vm) leave() {
+func (v *vm) leave() error {
 	tasks := v.pending
 	v.pending = nil
 	v.mu.Unlock()
+	var first error
 	for _, task := range tasks {
-		task()
+		if err := task(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// leaveWith is leave for a deferred call: a trap in posted work (an http call answer, a queue
+// notification) becomes the entry's error unless it already has one.
+func (v *vm) leaveWith(err *error) {
+	if e := v.leave(); *err == nil {
+		*err = e
 	}
 }
 
 // post schedules work to run once the current callback has returned; the caller holds mu.
-func (v *vm) post(task func()) { v.pending = append(v.pending, task) }
+func (v *vm) post(task func() error) { v.pending = append(v.pending, task) }
 
 // TrapError is returned when the guest trapped (a Go runtime fatal error, an out-of-bounds
 // access, proc_exit) inside a callback. The VM is dead afterwards, as in Envoy.
@@ -190,10 +209,18 @@ func (v *vm) call(name string, fn api.Function, params ...uint64) (uint64, error
 		return 0, nil
 	}
 	copy(v.stack, params)
-	if err := fn.CallWithStack(v.ctx, v.stack); err != nil {
+	v.calls.Add(1)
+	v.inCall.Store(true)
+	err := fn.CallWithStack(v.ctx, v.stack)
+	v.inCall.Store(false)
+	if err != nil {
 		trap := &TrapError{Callback: name, Err: err, Stderr: v.stderr.String(), Logs: v.plugin.Logs()}
 		var exit *sys.ExitError
-		if errors.As(err, &exit) {
+		switch {
+		case v.overran.Load():
+			trap.Err = fmt.Errorf("the callback ran longer than the call timeout (%v) and was stopped",
+				v.plugin.module.opts.callTimeout)
+		case errors.As(err, &exit):
 			trap.Err = fmt.Errorf("the module exited with code %d", exit.ExitCode())
 		}
 		v.dead = trap
@@ -211,11 +238,11 @@ func (v *vm) callOn(ctxID uint32, name string, fn api.Function, params ...uint64
 	return v.call(name, fn, params...)
 }
 
-func (v *vm) tick() error {
+func (v *vm) tick() (err error) {
 	v.enter()
-	defer v.leave()
+	defer v.leaveWith(&err)
 	v.nextTick = v.nextTick.Add(v.tickPeriod)
-	_, err := v.callOn(v.rootID, "proxy_on_tick", v.exports.tick, uint64(v.rootID))
+	_, err = v.callOn(v.rootID, "proxy_on_tick", v.exports.tick, uint64(v.rootID))
 	return err
 }
 

@@ -94,6 +94,9 @@ func (s *stream) OnHttpRequestHeaders(int, bool) types.Action {
 		debug.SetMaxStack(1 << 16)
 		recurse(1)
 	}
+	if header("x-spin") != "" {
+		spin()
+	}
 	if header("x-deny") != "" {
 		_ = proxywasm.SendHttpResponse(403, [][2]string{{"content-type", "application/json"}},
 			[]byte(`{"error":{"message":"denied"}}`), -1)
@@ -125,6 +128,10 @@ func (s *stream) call(cluster string) types.Action {
 	hdrs := [][2]string{{":method", "POST"}, {":path", "/check"}, {":authority", "checker"}, {"x-from", "probe"}}
 	_, err := proxywasm.DispatchHttpCall(cluster, hdrs, []byte("ping"), nil, uint32(timeout),
 		func(numHeaders, bodySize, _ int) {
+			if header("x-trap-in-callback") != "" {
+				debug.SetMaxStack(1 << 16)
+				recurse(1)
+			}
 			if header("x-panic-in-callback") != "" {
 				panic("probe: panic in http call callback")
 			}
@@ -150,6 +157,15 @@ func (s *stream) call(cluster string) types.Action {
 }
 
 func recurse(n int) int { return recurse(n+1) + 1 }
+
+// spin never returns: the host's watchdog must stop it.
+func spin() {
+	for n := 0; ; n++ {
+		spinCount = n
+	}
+}
+
+var spinCount int
 
 // OnHttpRequestBody buffers the whole body and upper-cases it.
 func (s *stream) OnHttpRequestBody(size int, end bool) types.Action {
