@@ -81,13 +81,20 @@ func TestConfigureRefusalReturnsThePluginsOwnMessage(t *testing.T) {
 }
 
 func TestPanicInConfigureIsRecoveredAndRefusesTheConfig(t *testing.T) {
-	_, err := testModule(t, "probe").NewPlugin(`panic`)
+	_, err := testModule(t, "probe").NewPlugin(`{"panic": true}`)
 	var cerr *ConfigureError
 	if !errors.As(err, &cerr) {
 		t.Fatalf("want *ConfigureError, got %T %v", err, err)
 	}
 	if !strings.Contains(err.Error(), "panic in proxy_on_configure: probe: panic in OnPluginStart") {
 		t.Fatalf("want the panic logged at error level, got %v", err)
+	}
+}
+
+func TestInvalidJSONConfigIsRefused(t *testing.T) {
+	_, err := testModule(t, "probe").NewPlugin(`{"tick_ms": `)
+	if err == nil || !strings.Contains(err.Error(), "not valid JSON") {
+		t.Fatalf("want the plugin's JSON error, got %v", err)
 	}
 }
 

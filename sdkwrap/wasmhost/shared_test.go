@@ -61,7 +61,7 @@ func TestCasMismatchIsReported(t *testing.T) {
 }
 
 func TestTicksFollowTheClock(t *testing.T) {
-	p := newProbe(t, "tick=100", WithWorkers(2))
+	p := newProbe(t, `{"tick_ms": 100}`, WithWorkers(2))
 	if err := p.Advance(350 * time.Millisecond); err != nil {
 		t.Fatal(err)
 	}

@@ -64,6 +64,13 @@ func TestBodiesAreBufferedWhilePausedAndEditable(t *testing.T) {
 		t.Errorf("histogram records %v, want [11]", got)
 	}
 
+	js := p.NewStream()
+	must[Action](t)(js.RequestHeaders(with(getRequest, ":method", "POST"), false))
+	must[Action](t)(js.RequestBody([]byte(`{"model":"m1","messages":[]}`), true))
+	if _, body := js.UpstreamRequest(); string(body) != `{"messages":[],"model":"m1","probe":true}` {
+		t.Fatalf("JSON body not edited: %s", body)
+	}
+
 	must[Action](t)(s.ResponseHeaders(H(":status", "200"), false))
 	must[Action](t)(s.ResponseBody([]byte("a"), false))
 	must[Action](t)(s.ResponseBody([]byte("b"), true))

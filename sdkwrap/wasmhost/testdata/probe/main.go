@@ -6,6 +6,7 @@ package main
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"runtime/debug"
 	"strconv"
@@ -38,22 +39,31 @@ func (p *plugin) OnPluginStart(int) types.OnPluginStartStatus {
 		proxywasm.LogErrorf("probe: reading configuration: %v", err)
 		return types.OnPluginStartStatusFailed
 	}
-	conf := string(cfg)
-	if strings.Contains(conf, "refuse") {
+	var conf struct {
+		Refuse bool   `json:"refuse"`
+		Panic  bool   `json:"panic"`
+		TickMs uint32 `json:"tick_ms"`
+	}
+	if len(cfg) > 0 {
+		if err := json.Unmarshal(cfg, &conf); err != nil {
+			proxywasm.LogErrorf("probe: configuration is not valid JSON: %v", err)
+			return types.OnPluginStartStatusFailed
+		}
+	}
+	if conf.Refuse {
 		proxywasm.LogError("probe: refuse: configuration refused on purpose")
 		return types.OnPluginStartStatusFailed
 	}
-	if strings.Contains(conf, "panic") {
+	if conf.Panic {
 		panic("probe: panic in OnPluginStart")
 	}
-	if i := strings.Index(conf, "tick="); i >= 0 {
-		ms, _ := strconv.Atoi(conf[i+5:])
-		_ = proxywasm.SetTickPeriodMilliSeconds(uint32(ms))
+	if conf.TickMs > 0 {
+		_ = proxywasm.SetTickPeriodMilliSeconds(conf.TickMs)
 	}
 	p.requests = proxywasm.DefineCounterMetric("probe_requests")
 	p.sizes = proxywasm.DefineHistogramMetric("probe_body_bytes")
 	p.queue, _ = proxywasm.RegisterSharedQueue("probe_queue")
-	proxywasm.LogInfof("probe: configured with %q", conf)
+	proxywasm.LogInfof("probe: configured with %s", cfg)
 	return types.OnPluginStartStatusOK
 }
 
@@ -167,7 +177,8 @@ func spin() {
 
 var spinCount int
 
-// OnHttpRequestBody buffers the whole body and upper-cases it.
+// OnHttpRequestBody buffers the whole body; a JSON object gets "probe": true added,
+// anything else is upper-cased.
 func (s *stream) OnHttpRequestBody(size int, end bool) types.Action {
 	if !end {
 		return types.ActionPause
@@ -178,6 +189,13 @@ func (s *stream) OnHttpRequestBody(size int, end bool) types.Action {
 		return types.ActionContinue
 	}
 	s.plugin.sizes.Record(uint64(len(body)))
+	var object map[string]any
+	if json.Unmarshal(body, &object) == nil && object != nil {
+		object["probe"] = true
+		edited, _ := json.Marshal(object)
+		_ = proxywasm.ReplaceHttpRequestBody(edited)
+		return types.ActionContinue
+	}
 	_ = proxywasm.ReplaceHttpRequestBody([]byte(strings.ToUpper(string(body))))
 	return types.ActionContinue
 }
