@@ -3,10 +3,11 @@
 package bridge
 
 import (
-	"encoding/binary"
 	"fmt"
 	"runtime/debug"
 	"unsafe"
+
+	"github.com/aiwasm/aiwasm/sdkwrap/internal/headermap"
 )
 
 // A Go panic that leaves an exported function becomes a wasm trap, and a trap kills the VM and
@@ -21,7 +22,7 @@ const (
 // panicBody is the OpenAI-style error every AI client already knows how to show.
 var panicBody = []byte(`{"error":{"message":"internal error in a gateway plugin","type":"server_error","code":"plugin_panic"}}`)
 
-var panicHeaders = serializeHeaders([][2]string{{"content-type", "application/json"}})
+var panicHeaders = headermap.Encode([][2]string{{"content-type", "application/json"}})
 
 // logPanic writes the panic and its stack through proxy_log; it never panics itself.
 func logPanic(callback string, r any) {
@@ -70,24 +71,4 @@ func recoverCallout(callback string) {
 		logPanic(callback, r)
 		answerPanic()
 	}
-}
-
-// serializeHeaders encodes header pairs the proxy-wasm way: count, then each key and value
-// size, then each key and value NUL-terminated; all integers little-endian uint32.
-func serializeHeaders(pairs [][2]string) []byte {
-	size := 4
-	for _, p := range pairs {
-		size += 8 + len(p[0]) + len(p[1]) + 2
-	}
-	out := make([]byte, 4, size)
-	binary.LittleEndian.PutUint32(out, uint32(len(pairs)))
-	for _, p := range pairs {
-		out = binary.LittleEndian.AppendUint32(out, uint32(len(p[0])))
-		out = binary.LittleEndian.AppendUint32(out, uint32(len(p[1])))
-	}
-	for _, p := range pairs {
-		out = append(append(out, p[0]...), 0)
-		out = append(append(out, p[1]...), 0)
-	}
-	return out
 }

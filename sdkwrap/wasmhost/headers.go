@@ -1,9 +1,9 @@
 package wasmhost
 
 import (
-	"encoding/binary"
-	"errors"
 	"strings"
+
+	"github.com/aiwasm/aiwasm/sdkwrap/internal/headermap"
 )
 
 // Headers is an ordered header map as Envoy keeps it: lower-case names, repeated names allowed,
@@ -95,53 +95,10 @@ func lowered(h Headers) Headers {
 	return out
 }
 
-// encodeHeaders serialises pairs the proxy-wasm way: count, each name and value size, then each
-// name and value followed by a NUL; integers are little-endian uint32.
-func encodeHeaders(h Headers) []byte {
-	size := 4
-	for _, kv := range h {
-		size += 8 + len(kv[0]) + len(kv[1]) + 2
-	}
-	out := make([]byte, 4, size)
-	binary.LittleEndian.PutUint32(out, uint32(len(h)))
-	for _, kv := range h {
-		out = binary.LittleEndian.AppendUint32(out, uint32(len(kv[0])))
-		out = binary.LittleEndian.AppendUint32(out, uint32(len(kv[1])))
-	}
-	for _, kv := range h {
-		out = append(append(out, kv[0]...), 0)
-		out = append(append(out, kv[1]...), 0)
-	}
-	return out
-}
+// encodeHeaders and decodeHeaders speak the proxy-wasm wire format (internal/headermap).
+func encodeHeaders(h Headers) []byte { return headermap.Encode(h) }
 
-var errBadHeaderMap = errors.New("malformed serialized header map")
-
-// decodeHeaders parses what encodeHeaders writes, refusing anything out of bounds.
 func decodeHeaders(b []byte) (Headers, error) {
-	if len(b) == 0 {
-		return nil, nil
-	}
-	if len(b) < 4 {
-		return nil, errBadHeaderMap
-	}
-	n := int(binary.LittleEndian.Uint32(b))
-	if n > (len(b)-4)/10 { // each pair takes at least 8 size bytes and 2 NULs
-		return nil, errBadHeaderMap
-	}
-	sizes := b[4 : 4+8*n]
-	data := b[4+8*n:]
-	h := make(Headers, 0, n)
-	for i := 0; i < n; i++ {
-		kl := int(binary.LittleEndian.Uint32(sizes[8*i:]))
-		vl := int(binary.LittleEndian.Uint32(sizes[8*i+4:]))
-		if kl < 0 || vl < 0 || kl+vl+2 > len(data) {
-			return nil, errBadHeaderMap
-		}
-		k := string(data[:kl])
-		v := string(data[kl+1 : kl+1+vl])
-		data = data[kl+vl+2:]
-		h = append(h, [2]string{k, v})
-	}
-	return h, nil
+	pairs, err := headermap.Decode(b)
+	return Headers(pairs), err
 }

@@ -65,10 +65,10 @@ func (s *SharedData) get(key string) (sharedEntry, bool) {
 func (s *SharedData) set(key string, value []byte, cas uint32) status {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if cas != 0 {
-		if e, ok := s.entries[key]; !ok || e.cas != cas {
-			return statusCasMismatch
-		}
+	// As in Envoy, a cas is checked only against an existing key: a missing key is created
+	// whatever the cas, so there is no atomic create-if-absent (seed keys before racing on them).
+	if e, ok := s.entries[key]; ok && cas != 0 && e.cas != cas {
+		return statusCasMismatch
 	}
 	s.nextCas++
 	if s.nextCas == 0 { // 0 means "no cas" on the wire

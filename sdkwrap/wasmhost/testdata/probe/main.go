@@ -60,6 +60,13 @@ func (p *plugin) OnPluginStart(int) types.OnPluginStartStatus {
 	if conf.TickMs > 0 {
 		_ = proxywasm.SetTickPeriodMilliSeconds(conf.TickMs)
 	}
+	// Shared data has no atomic create-if-absent (a write to a missing key ignores its cas), so
+	// the counters are seeded here, before any request races on them.
+	for _, key := range []string{"count", "ticks"} {
+		if _, _, err := proxywasm.GetSharedData(key); errors.Is(err, types.ErrorStatusNotFound) {
+			_ = proxywasm.SetSharedData(key, make([]byte, 8), 0)
+		}
+	}
 	p.requests = proxywasm.DefineCounterMetric("probe_requests")
 	p.sizes = proxywasm.DefineHistogramMetric("probe_body_bytes")
 	p.queue, _ = proxywasm.RegisterSharedQueue("probe_queue")
