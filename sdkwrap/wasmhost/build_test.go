@@ -25,7 +25,7 @@ func TestBuildIsReproducible(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(made, built) {
-		t.Fatalf("the same source built twice differs (%d vs %d bytes); this test runs %s, and "+
+		t.Fatalf("the same source built twice differs (%d vs %d bytes); is out/ stale (make build)? This test runs %s, and "+
 			"make pins GOTOOLCHAIN=go1.24.13: run it through make test", len(made), len(built), runtime.Version())
 	}
 }
