@@ -229,7 +229,7 @@ func (v *vm) call(name string, fn api.Function, params ...uint64) (uint64, error
 	return v.stack[0], nil
 }
 
-// withContext runs a callback with ctxID as the effective context and restores the previous
+// callOn runs a callback with ctxID as the effective context and restores the previous
 // one afterwards (callbacks may nest: an allocation inside a host call).
 func (v *vm) callOn(ctxID uint32, name string, fn api.Function, params ...uint64) (uint64, error) {
 	prev := v.active
