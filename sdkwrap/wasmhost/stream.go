@@ -206,9 +206,19 @@ func (s *Stream) ClientResponse() (Headers, []byte) {
 	return s.respHeaders.Clone(), append([]byte(nil), s.clientBody...)
 }
 
-// RequestTrailersSeen and ResponseTrailersSeen return the trailers after the plugin's edits.
-func (s *Stream) RequestTrailersSeen() Headers  { return s.reqTrailers.Clone() }
-func (s *Stream) ResponseTrailersSeen() Headers { return s.respTrailers.Clone() }
+// RequestTrailersSeen returns the request trailers after the plugin's edits.
+func (s *Stream) RequestTrailersSeen() Headers {
+	s.vm.mu.Lock()
+	defer s.vm.mu.Unlock()
+	return s.reqTrailers.Clone()
+}
+
+// ResponseTrailersSeen returns the response trailers after the plugin's edits.
+func (s *Stream) ResponseTrailersSeen() Headers {
+	s.vm.mu.Lock()
+	defer s.vm.mu.Unlock()
+	return s.respTrailers.Clone()
+}
 
 // LocalResponse is the answer the plugin sent itself, or nil.
 func (s *Stream) LocalResponse() *LocalResponse {
