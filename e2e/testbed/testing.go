@@ -1,0 +1,42 @@
+package testbed
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// MustStartEnvoy starts Envoy for a test and stops it when the test ends. On failure the test
+// shows the end of Envoy's log and its access log, so the cause is in the test output.
+func MustStartEnvoy(t testing.TB, g Gateway) *Envoy {
+	t.Helper()
+	e, err := StartEnvoy(g, EnvoyOptions{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatalf("starting Envoy: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := e.Died(); err != nil {
+			t.Errorf("during the test: %v", err)
+		}
+		e.Stop()
+		if t.Failed() {
+			t.Logf("Envoy %s log (last 60 lines):\n%s", e.Binary.Version, e.LogTail(60))
+			t.Logf("access log (last 10 lines):\n%s", tailLines(e.AccessLog(), 10))
+		}
+	})
+	return e
+}
+
+// Module is the path of a built module under out/ (e.g. "key-auth" or "testdata/probe"); the
+// test fails, naming the fix, when it has not been built.
+func Module(t testing.TB, name string) string {
+	t.Helper()
+	path, err := RepoPath("out", filepath.FromSlash(name)+".wasm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("module %s is not built (run `make build`): %v", name, err)
+	}
+	return path
+}
