@@ -156,3 +156,5 @@ func dialable(addr string) error {
 }
 
 func hostPort(port int) string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(port)) }
+
+func mkdir(dir string) error { return os.MkdirAll(dir, 0o700) }

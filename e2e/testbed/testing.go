@@ -2,6 +2,7 @@ package testbed
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 )
@@ -39,4 +40,40 @@ func Module(t testing.TB, name string) string {
 		t.Fatalf("module %s is not built (run `make build`): %v", name, err)
 	}
 	return path
+}
+
+// MustStartRedis starts redis-server for a test and stops it when the test ends. Without
+// redis-server on PATH the test skips, unless AIWASM_REQUIRE_REDIS=1 (make test sets it) makes
+// that a failure, so the tests cannot silently vanish in CI.
+func MustStartRedis(t testing.TB, password string, args ...string) *Redis {
+	t.Helper()
+	if _, err := exec.LookPath("redis-server"); err != nil {
+		if os.Getenv("AIWASM_REQUIRE_REDIS") == "1" {
+			t.Fatalf("redis-server is not on PATH and AIWASM_REQUIRE_REDIS=1: %v", err)
+		}
+		t.Skip("redis-server is not on PATH (make redis installs it); set AIWASM_REQUIRE_REDIS=1 to fail instead")
+	}
+	r, err := StartRedis(t.TempDir(), password, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(r.Stop)
+	return r
+}
+
+// MustStartRatelimit starts the envoyproxy/ratelimit service on redis for a test, with one
+// limits file, and stops it when the test ends.
+func MustStartRatelimit(t testing.TB, redis *Redis, configYAML string) *Ratelimit {
+	t.Helper()
+	rl, err := StartRatelimit(t.TempDir(), redis.Addr, configYAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		rl.Stop()
+		if t.Failed() {
+			t.Logf("ratelimit log (last 20 lines):\n%s", rl.LogTail(20))
+		}
+	})
+	return rl
 }

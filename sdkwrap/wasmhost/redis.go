@@ -4,12 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
-	"fmt"
-	"io"
 	"net"
-	"strconv"
 	"sync"
 	"time"
+
+	"github.com/aiwasm/aiwasm/sdkwrap/resp"
 )
 
 // Higress's Redis host functions (Module option WithRedis): the plugin names a cluster, sends
@@ -148,7 +147,7 @@ func (c *redisClient) connect() error {
 		if c.user != "" {
 			args = []string{"AUTH", c.user, c.pass}
 		}
-		reply, err := c.roundTrip(EncodeRESP(args...))
+		reply, err := c.roundTrip(resp.Encode(args...))
 		if err == nil && bytes.HasPrefix(reply, []byte("-")) {
 			err = errors.New("redis AUTH refused")
 		}
@@ -169,7 +168,7 @@ func (c *redisClient) roundTrip(query []byte) ([]byte, error) {
 		return nil, err
 	}
 	var out []byte
-	if err := readRESP(c.rd, &out); err != nil {
+	if err := resp.Read(c.rd, &out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -184,54 +183,3 @@ func (c *redisClient) close() {
 	}
 }
 
-// EncodeRESP encodes a command as a RESP array of bulk strings.
-func EncodeRESP(args ...string) []byte {
-	b := []byte("*" + strconv.Itoa(len(args)) + "\r\n")
-	for _, a := range args {
-		b = append(b, "$"+strconv.Itoa(len(a))+"\r\n"+a+"\r\n"...)
-	}
-	return b
-}
-
-// readRESP appends exactly one RESP2 reply, raw, to out.
-func readRESP(r *bufio.Reader, out *[]byte) error {
-	line, err := r.ReadBytes('\n')
-	if err != nil {
-		return err
-	}
-	*out = append(*out, line...)
-	if len(line) < 3 {
-		return fmt.Errorf("malformed RESP line %q", line)
-	}
-	body := string(line[1 : len(line)-2])
-	switch line[0] {
-	case '+', '-', ':':
-		return nil
-	case '$':
-		n, err := strconv.Atoi(body)
-		if err != nil {
-			return err
-		}
-		if n < 0 {
-			return nil
-		}
-		buf := make([]byte, n+2)
-		if _, err := io.ReadFull(r, buf); err != nil {
-			return err
-		}
-		*out = append(*out, buf...)
-		return nil
-	case '*':
-		n, err := strconv.Atoi(body)
-		if err != nil {
-			return err
-		}
-		for i := 0; i < n; i++ {
-			if err := readRESP(r, out); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	return fmt.Errorf("unsupported RESP type %q", line[0])
-}

@@ -1,145 +1,34 @@
 package wasmhost
 
 import (
-	"bufio"
-	"bytes"
-	"fmt"
 	"io"
 	"net"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/aiwasm/aiwasm/e2e/testbed"
 )
 
 // These tests run the Higress Redis host functions (WithRedis) against a real redis-server,
 // driven by testdata/higress/redisprobe. Without redis-server on PATH they skip, unless
 // AIWASM_REQUIRE_REDIS=1 makes that a failure (CI sets it so the tests cannot silently vanish).
 
-// redisServerOutput collects redis-server's output for failure messages.
-type redisServerOutput struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *redisServerOutput) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *redisServerOutput) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+// startRedis starts a throw-away redis-server for the test (the e2e test bed's) and returns
+// it; args are extra server options such as "--requirepass", "secret".
+func startRedis(t testing.TB, password string, args ...string) *testbed.Redis {
+	return testbed.MustStartRedis(t, password, args...)
 }
 
 // redisFreeAddr returns 127.0.0.1:<port> for a port nobody listened on a moment ago.
 func redisFreeAddr(t testing.TB) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := testbed.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
-}
-
-// startRedis starts a throw-away redis-server on a free loopback port, with no persistence,
-// waits until it answers PING and stops it when the test ends. args are extra server options
-// such as "--requirepass", "secret"; password is what PING must authenticate with.
-func startRedis(t testing.TB, password string, args ...string) string {
-	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		if os.Getenv("AIWASM_REQUIRE_REDIS") == "1" {
-			t.Fatalf("redis-server is not on PATH and AIWASM_REQUIRE_REDIS=1: %v", err)
-		}
-		t.Skip("redis-server is not on PATH (apt-get install redis-server); set AIWASM_REQUIRE_REDIS=1 to fail instead")
-	}
-	var errs []string
-	for attempt := 0; attempt < 3; attempt++ { // another process may take the port first
-		addr, err := tryStartRedis(t, bin, password, args)
-		if err == nil {
-			return addr
-		}
-		errs = append(errs, err.Error())
-	}
-	t.Fatalf("redis-server did not come up:\n%s", strings.Join(errs, "\n"))
-	return ""
-}
-
-// tryStartRedis starts one redis-server and waits up to 10 s for it to answer PING. It checks
-// that the server answering is the one it started (INFO's process_id), not another process
-// that took the port.
-func tryStartRedis(t testing.TB, bin, password string, args []string) (string, error) {
-	addr := redisFreeAddr(t)
-	_, port, _ := net.SplitHostPort(addr)
-	out := &redisServerOutput{}
-	cmd := exec.Command(bin, append([]string{"--port", port, "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "no", "--dir", t.TempDir(), "--daemonize", "no",
-		"--logfile", ""}, args...)...)
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting redis-server: %v", err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	stop := func() {
-		_ = cmd.Process.Kill()
-		<-exited
-	}
-	ours := "process_id:" + strconv.Itoa(cmd.Process.Pid) + "\r\n"
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
-		select {
-		case <-exited:
-			return "", fmt.Errorf("redis-server on %s exited: %v\n%s", addr, cmd.ProcessState, out.String())
-		case <-time.After(20 * time.Millisecond):
-		}
-		if reply, err := redisDo(addr, password, "PING"); err != nil || reply != "+PONG\r\n" {
-			continue
-		}
-		if info, err := redisDo(addr, password, "INFO", "server"); err != nil || !strings.Contains(info, ours) {
-			stop()
-			return "", fmt.Errorf("another server answers on %s", addr)
-		}
-		t.Cleanup(stop)
-		return addr, nil
-	}
-	stop()
-	return "", fmt.Errorf("redis-server on %s did not answer PING within 10 s\n%s", addr, out.String())
-}
-
-// redisDo sends one command to the Redis at addr over a fresh connection, authenticating first
-// when password is set, and returns the raw RESP reply.
-func redisDo(addr, password string, args ...string) (string, error) {
-	conn, err := net.DialTimeout("tcp", addr, time.Second)
-	if err != nil {
-		return "", err
-	}
-	defer conn.Close()
-	if err := conn.SetDeadline(time.Now().Add(2 * time.Second)); err != nil {
-		return "", err
-	}
-	rd := bufio.NewReader(conn)
-	roundTrip := func(args ...string) (string, error) {
-		if _, err := conn.Write(EncodeRESP(args...)); err != nil {
-			return "", err
-		}
-		var out []byte
-		err := readRESP(rd, &out)
-		return string(out), err
-	}
-	if password != "" {
-		if reply, err := roundTrip("AUTH", password); err != nil || reply != "+OK\r\n" {
-			return reply, fmt.Errorf("AUTH: %q %v", reply, err)
-		}
-	}
-	return roundTrip(args...)
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 }
 
 // redisModule loads testdata/higress/redisprobe with the Higress Redis functions served by addr.
@@ -210,7 +99,8 @@ func redisAssertResumed(t testing.TB, s *Stream) {
 }
 
 func TestRedisIncrThroughTwoStreams(t *testing.T) {
-	addr := startRedis(t, "")
+	redis := startRedis(t, "")
+	addr := redis.Addr
 	p := newRedisProbe(t, addr, "")
 
 	for i, want := range []string{":1", ":2"} {
@@ -224,12 +114,12 @@ func TestRedisIncrThroughTwoStreams(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if got, err := redisDo(addr, "", "GET", "k1"); err != nil || got != "$1\r\n2\r\n" {
+	if got, err := redis.Do("GET", "k1"); err != nil || got != "$1\r\n2\r\n" {
 		t.Fatalf("k1 in Redis: %q %v, want the bulk string 2", got, err)
 	}
 
 	// Multi-line replies: the final CRLF is dropped, inner ones are escaped as `\r\n`.
-	if _, err := redisDo(addr, "", "SET", "k2", "bar"); err != nil {
+	if _, err := redis.Do("SET", "k2", "bar"); err != nil {
 		t.Fatal(err)
 	}
 	s, h := redisRequest(t, p, 5*time.Second, "x-redis-cmd", "GET k2")
@@ -252,7 +142,7 @@ func TestRedisIncrThroughTwoStreams(t *testing.T) {
 }
 
 func TestRedisAcrossWorkersSharesOneServer(t *testing.T) {
-	addr := startRedis(t, "")
+	addr := startRedis(t, "").Addr
 	p := newRedisProbe(t, addr, "", WithWorkers(2))
 	workers := map[int]bool{}
 	for i := 1; i <= 4; i++ {
@@ -270,7 +160,8 @@ func TestRedisAcrossWorkersSharesOneServer(t *testing.T) {
 
 func TestRedisRequirePass(t *testing.T) {
 	const password = "s3cret-pass"
-	addr := startRedis(t, password, "--requirepass", password)
+	redis := startRedis(t, password, "--requirepass", password)
+	addr := redis.Addr
 	m := redisModule(t, addr)
 
 	t.Run("right password", func(t *testing.T) {
@@ -284,7 +175,7 @@ func TestRedisRequirePass(t *testing.T) {
 			t.Errorf("x-redis-reply = %q, want :1 (x-redis-error %q; logs %v)", got, h.Value("x-redis-error"), p.Logs())
 		}
 		redisAssertResumed(t, s)
-		if got, err := redisDo(addr, password, "GET", "authed"); err != nil || got != "$1\r\n1\r\n" {
+		if got, err := redis.Do("GET", "authed"); err != nil || got != "$1\r\n1\r\n" {
 			t.Errorf("authed in Redis: %q %v", got, err)
 		}
 	})
