@@ -182,4 +182,3 @@ func (c *redisClient) close() {
 		c.conn = nil
 	}
 }
-
