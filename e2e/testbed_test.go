@@ -110,8 +110,8 @@ func TestProbeFilterStateReachesAccessLog(t *testing.T) {
 	}
 }
 
-// waitAccessLog polls the access log (Envoy flushes it about once a second) for the entry of
-// one request id.
+// waitAccessLog polls the access log (the test bed makes Envoy flush it every 200 ms) for the
+// entry of one request id.
 func waitAccessLog(t *testing.T, e *testbed.Envoy, requestID string) map[string]any {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)

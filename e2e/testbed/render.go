@@ -26,6 +26,9 @@ type Gateway struct {
 	Upstreams map[string]string
 	// AccessLog adds fields to the first access log's json_format (name -> format operator).
 	AccessLog map[string]string
+	// Ports fixes ports instead of picking free ones: "admin" and listener names -> port
+	// (make demo serves on the ports the README names).
+	Ports map[string]int
 	// Edit, when set, may change anything in the parsed config after the changes above.
 	Edit func(cfg map[string]any) error
 }
@@ -83,8 +86,8 @@ func Render(g Gateway, dir string) (*Rendered, error) {
 	}
 	r := &Rendered{Dir: dir, Listeners: map[string]int{}, AccessLog: filepath.Join(dir, "access.log")}
 	steps := []func() error{
-		func() error { return r.setAdmin(cfg) },
-		func() error { return r.setListeners(cfg) },
+		func() error { return r.setAdmin(cfg, g.Ports) },
+		func() error { return r.setListeners(cfg, g.Ports) },
 		func() error { return r.setChain(cfg, g) },
 		func() error { return setUpstreams(cfg, g.Upstreams) },
 		func() error { return r.setAccessLogs(cfg, g.AccessLog) },
@@ -107,12 +110,20 @@ func Render(g Gateway, dir string) (*Rendered, error) {
 	return r, os.WriteFile(r.Path, out, 0o600)
 }
 
-func (r *Rendered) setAdmin(cfg map[string]any) error {
+// pickPort is the fixed port for name, else a free one.
+func pickPort(fixed map[string]int, name string) (int, error) {
+	if p, ok := fixed[name]; ok {
+		return p, nil
+	}
+	return FreePort()
+}
+
+func (r *Rendered) setAdmin(cfg map[string]any, fixed map[string]int) error {
 	sock, err := dig(cfg, "admin", "address", "socket_address")
 	if err != nil {
 		return err
 	}
-	port, err := FreePort()
+	port, err := pickPort(fixed, "admin")
 	if err != nil {
 		return err
 	}
@@ -121,13 +132,13 @@ func (r *Rendered) setAdmin(cfg map[string]any) error {
 	return nil
 }
 
-func (r *Rendered) setListeners(cfg map[string]any) error {
+func (r *Rendered) setListeners(cfg map[string]any, fixed map[string]int) error {
 	for _, l := range listOf(cfg, "static_resources", "listeners") {
 		sock, err := dig(l, "address", "socket_address")
 		if err != nil {
 			return err
 		}
-		port, err := FreePort()
+		port, err := pickPort(fixed, fmt.Sprint(l["name"]))
 		if err != nil {
 			return err
 		}

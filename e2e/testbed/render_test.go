@@ -144,3 +144,10 @@ func TestRenderRefusesUnknownCluster(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestRenderFixedPorts(t *testing.T) {
+	r, _ := renderGateway(t, Gateway{Ports: map[string]int{"admin": 19901, "gateway": 10010}})
+	if r.AdminPort != 19901 || r.Port("gateway") != 10010 {
+		t.Fatalf("admin %d gateway %d", r.AdminPort, r.Port("gateway"))
+	}
+}
