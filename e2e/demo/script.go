@@ -1,0 +1,156 @@
+package demo
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/aiwasm/aiwasm/e2e/fakellm"
+)
+
+// Step is one exchange of the scripted session: a request, what it shows, and the check that
+// the answer is what the explanation promises.
+type Step struct {
+	Title   string
+	Why     string // one line for the reader
+	Method  string
+	Path    string
+	Headers map[string]string
+	Body    string
+	Stream  bool // print the answer's tokens as they arrive
+	Check   func(Result) error
+}
+
+// Result is what came back.
+type Result struct {
+	Status int
+	Header map[string][]string
+	Body   string
+	Deltas []string // streamed tokens, in order
+	Usage  string   // the usage object of a stream, raw
+}
+
+// clientKey is the consumer credential the demo's requests carry: alice's in the example
+// key-auth config, and ignored while key-auth is not built.
+const clientKey = "sk-alice-demo"
+
+const question = "What does an AI gateway do?"
+
+func chatBody(stream bool) string {
+	b := fmt.Sprintf(`{"model":"gpt-4o-mini","messages":[{"role":"user","content":%q}]`, question)
+	if stream {
+		b += `,"stream":true,"stream_options":{"include_usage":true}`
+	}
+	return b + "}"
+}
+
+// Script is the session, in order.
+func Script(env *Env) []Step {
+	auth := map[string]string{"authorization": "Bearer " + clientKey}
+	steps := []Step{
+		{
+			Title: "List the models", Why: "Envoy routes /v1/models to the fake LLM, which answers like the OpenAI API.",
+			Method: "GET", Path: "/v1/models", Headers: auth,
+			Check: func(r Result) error {
+				return expect(r, 200, `"id":"gpt-4o-mini"`)
+			},
+		},
+		{
+			Title: "Ask a question", Why: "A chat completion through the gateway. The fake echoes the prompt and counts one token per word.",
+			Method: "POST", Path: "/v1/chat/completions", Headers: withJSON(auth), Body: chatBody(false),
+			Check: func(r Result) error {
+				if err := expect(r, 200, ""); err != nil {
+					return err
+				}
+				var ans struct {
+					Choices []struct{ Message struct{ Content string } }
+					Usage   struct {
+						TotalTokens int `json:"total_tokens"`
+					}
+				}
+				if err := json.Unmarshal([]byte(r.Body), &ans); err != nil || len(ans.Choices) != 1 {
+					return fmt.Errorf("not a chat completion: %v", err)
+				}
+				want := fakellm.Reply(question)
+				if ans.Choices[0].Message.Content != want {
+					return fmt.Errorf("answer %q, want %q", ans.Choices[0].Message.Content, want)
+				}
+				if tokens := fakellm.CountTokens(question) + fakellm.CountTokens(want); ans.Usage.TotalTokens != tokens {
+					return fmt.Errorf("total_tokens %d, want %d", ans.Usage.TotalTokens, tokens)
+				}
+				return nil
+			},
+		},
+		{
+			Title: "Stream the answer", Why: "The same question as server-sent events, one token per event, usage in the last event (stream_options.include_usage).",
+			Method: "POST", Path: "/v1/chat/completions", Body: chatBody(true), Stream: true,
+			Headers: withJSON(auth, "x-fake-token-delay-ms", "80"),
+			Check: func(r Result) error {
+				if err := expect(r, 200, ""); err != nil {
+					return err
+				}
+				if got, want := strings.Join(r.Deltas, ""), fakellm.Reply(question); got != want {
+					return fmt.Errorf("streamed %q, want %q", got, want)
+				}
+				if !strings.Contains(r.Usage, `"total_tokens"`) {
+					return fmt.Errorf("no usage event (got %q)", r.Usage)
+				}
+				return nil
+			},
+		},
+		{
+			Title: "Speak Anthropic", Why: "The fake also serves Anthropic's Messages API, so protocol translation can be tested end to end.",
+			Method: "POST", Path: "/v1/messages",
+			Headers: withJSON(auth, "x-api-key", clientKey, "anthropic-version", "2023-06-01"),
+			Body:    fmt.Sprintf(`{"model":"claude-3-5-haiku-latest","max_tokens":64,"messages":[{"role":"user","content":%q}]}`, question),
+			Check: func(r Result) error {
+				return expect(r, 200, `"text":"`+fakellm.Reply(question)+`"`)
+			},
+		},
+		{
+			Title: "A provider out of quota", Why: "x-fake-status makes the fake fail like a provider would: 429 with Retry-After. Envoy passes it on as is.",
+			Method: "POST", Path: "/v1/chat/completions", Body: chatBody(false),
+			Headers: withJSON(auth, "x-fake-status", "429"),
+			Check: func(r Result) error {
+				if err := expect(r, 429, `"rate_limit_exceeded"`); err != nil {
+					return err
+				}
+				if len(r.Header["Retry-After"]) == 0 {
+					return fmt.Errorf("no Retry-After header")
+				}
+				return nil
+			},
+		},
+	}
+	if env.OpenAI {
+		steps = append(steps, Step{
+			Title: "Ask the real OpenAI", Why: "OPENAI_API_KEY is set: /openai/ goes to api.openai.com over TLS, with the key added by Envoy.",
+			Method: "POST", Path: "/openai/v1/chat/completions",
+			Body:    fmt.Sprintf(`{"model":%q,"max_tokens":30,"messages":[{"role":"user","content":"Say hello in five words."}]}`, OpenAIModel),
+			Headers: withJSON(auth),
+			Check:   func(r Result) error { return expect(r, 200, `"choices"`) },
+		})
+	}
+	return steps
+}
+
+func withJSON(base map[string]string, kv ...string) map[string]string {
+	h := map[string]string{"content-type": "application/json"}
+	for k, v := range base {
+		h[k] = v
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		h[kv[i]] = kv[i+1]
+	}
+	return h
+}
+
+func expect(r Result, status int, contains string) error {
+	if r.Status != status {
+		return fmt.Errorf("status %d, want %d", r.Status, status)
+	}
+	if contains != "" && !strings.Contains(r.Body, contains) {
+		return fmt.Errorf("answer lacks %s", contains)
+	}
+	return nil
+}
