@@ -15,6 +15,8 @@ import (
 type load struct {
 	P50, P90, P99 float64 // latency, milliseconds
 	QPS           float64 // achieved requests per second
+	Errors        float64 // share of answers that were not 200
+	RSS           float64 // Envoy's resident memory after the run, MiB (0 when unknown)
 	Codes         map[string]int
 }
 
@@ -67,6 +69,13 @@ func runFortio(bin, dir, url, body string, headers []string, qps float64, conns 
 		return load{}, fmt.Errorf("fortio json: %w", err)
 	}
 	l := load{QPS: res.ActualQPS, Codes: res.RetCodes}
+	total := 0
+	for _, n := range res.RetCodes {
+		total += n
+	}
+	if total > 0 {
+		l.Errors = 1 - float64(res.RetCodes["200"])/float64(total)
+	}
 	for _, p := range res.DurationHistogram.Percentiles {
 		ms := p.Value * 1000
 		switch p.Percentile {

@@ -6,11 +6,14 @@
 package main
 
 import (
+	"bufio"
 	"flag"
 	"fmt"
 	"log"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/aiwasm/aiwasm/e2e/testbed"
 )
@@ -87,6 +90,7 @@ func run(dur string, reps int, rate float64, conns int) error {
 					envoy.Stop()
 					return fmt.Errorf("%s %s: %w", s.name, m.name, err)
 				}
+				l.RSS = residentMiB(envoy.Pid())
 				log.Printf("run %d %-18s %-5s p50 %.3fms p99 %.3fms %.0f req/s  [%s]", rep+1, s.name, m.name, l.P50, l.P99, l.QPS, codesLine(l.Codes))
 				results[key(s.name, m.name)] = append(results[key(s.name, m.name)], l)
 			}
@@ -128,4 +132,22 @@ func buildScenarios(fakeAddr, work string) ([]scenario, error) {
 		out = append(out, scenario{"full chain", testbed.Gateway{SkipUnbuilt: true, Upstreams: up}})
 	}
 	return out, nil
+}
+
+// residentMiB reads a process's resident memory from /proc (0 where there is none, e.g. the
+// docker client when E2E_ENVOY=docker).
+func residentMiB(pid int) float64 {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			return float64(kb) / 1024
+		}
+	}
+	return 0
 }

@@ -22,10 +22,12 @@ func median(runs []load) load {
 		return (vals[n/2-1] + vals[n/2]) / 2
 	}
 	return load{
-		P50: pick(func(l load) float64 { return l.P50 }),
-		P90: pick(func(l load) float64 { return l.P90 }),
-		P99: pick(func(l load) float64 { return l.P99 }),
-		QPS: pick(func(l load) float64 { return l.QPS }),
+		P50:    pick(func(l load) float64 { return l.P50 }),
+		P90:    pick(func(l load) float64 { return l.P90 }),
+		P99:    pick(func(l load) float64 { return l.P99 }),
+		QPS:    pick(func(l load) float64 { return l.QPS }),
+		Errors: pick(func(l load) float64 { return l.Errors }),
+		RSS:    pick(func(l load) float64 { return l.RSS }),
 	}
 }
 
@@ -34,8 +36,8 @@ func median(runs []load) load {
 func report(w io.Writer, modes []mode, scenarios []scenario, results map[string][]load) {
 	for _, m := range modes {
 		fmt.Fprintf(w, "\n%s\n\n", m.title)
-		fmt.Fprintln(w, "| scenario | p50 ms | p90 ms | p99 ms | req/s | p50 x | p90 x | p99 x | req/s x |")
-		fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|")
+		fmt.Fprintln(w, "| scenario | p50 ms | p90 ms | p99 ms | req/s | non-200 | Envoy RSS MiB | p50 x | p90 x | p99 x | req/s x | RSS x |")
+		fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|")
 		base := median(results[key(scenarios[0].name, m.name)])
 		for _, s := range scenarios {
 			runs := results[key(s.name, m.name)]
@@ -43,9 +45,10 @@ func report(w io.Writer, modes []mode, scenarios []scenario, results map[string]
 				continue
 			}
 			med := median(runs)
-			fmt.Fprintf(w, "| %s | %.3f | %.3f | %.3f | %.0f | %s | %s | %s | %s |\n", s.name,
-				med.P50, med.P90, med.P99, med.QPS,
-				ratio(med.P50, base.P50), ratio(med.P90, base.P90), ratio(med.P99, base.P99), ratio(med.QPS, base.QPS))
+			fmt.Fprintf(w, "| %s | %.3f | %.3f | %.3f | %.0f | %.1f%% | %.1f | %s | %s | %s | %s | %s |\n", s.name,
+				med.P50, med.P90, med.P99, med.QPS, 100*med.Errors, med.RSS,
+				ratio(med.P50, base.P50), ratio(med.P90, base.P90), ratio(med.P99, base.P99), ratio(med.QPS, base.QPS),
+				ratio(med.RSS, base.RSS))
 		}
 	}
 }
