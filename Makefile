@@ -96,7 +96,7 @@ vet:
 go-test:
 	AIWASM_REQUIRE_REDIS=1 $(GO) test -count=1 -timeout 20m ./...
 
-test: deps redis envoy tools build fmt-check vet go-test
+test: deps redis envoy $(TOOLS_BIN)/service_cmd build fmt-check vet go-test
 
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 200000x -count 5 ./sdkwrap/wasmhost/ | tee out/bench.txt
