@@ -78,3 +78,24 @@ func TestStopLeavesNoProcess(t *testing.T) {
 		t.Fatalf("Envoy (pid %d) still exists after Stop", pid)
 	}
 }
+
+// E2E_ENVOY=docker runs the official image on the same file. Where no Docker engine runs
+// (our CI) the error must say so in docker's words; where one runs, Envoy must come up.
+func TestDockerEnvoy(t *testing.T) {
+	t.Setenv("E2E_ENVOY", "docker")
+	e, err := StartEnvoy(Gateway{Plugins: []Plugin{}}, EnvoyOptions{Dir: t.TempDir(), ReadyTimeout: 60 * time.Second})
+	if err != nil {
+		if !strings.Contains(err.Error(), "docker") {
+			t.Fatalf("E2E_ENVOY=docker failed without naming docker: %v", err)
+		}
+		t.Logf("no usable Docker engine here: %v", err)
+		return
+	}
+	defer e.Stop()
+	if e.Binary.Version.Less(MinEnvoy) {
+		t.Fatalf("docker Envoy %s", e.Binary.Version)
+	}
+	if _, err := e.Admin("/ready"); err != nil {
+		t.Fatal(err)
+	}
+}
