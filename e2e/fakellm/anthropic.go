@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 )
 
 // anthropicRequest is the part of a Messages API request the fake reads.
@@ -152,26 +151,11 @@ func serveAnthropicMessages(c *call) {
 	c.sendStream(sseFraming{}, events)
 }
 
-// anthropicText is the text of a system prompt or message content: the string, or its
-// text blocks joined by spaces (other blocks, such as images or tool results, carry
-// none). Absent or null is "".
+// anthropicText is the text of a system prompt or message content (see contentText).
 func anthropicText(raw json.RawMessage) (string, error) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return "", nil
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err == nil {
-		return s, nil
-	}
-	var blocks []anthropicBlock
-	if err := json.Unmarshal(raw, &blocks); err != nil {
+	text, ok := contentText(raw)
+	if !ok {
 		return "", fmt.Errorf("Input should be a valid string or a list of content blocks")
 	}
-	var texts []string
-	for _, b := range blocks {
-		if b.Type == "text" {
-			texts = append(texts, b.Text)
-		}
-	}
-	return strings.Join(texts, " "), nil
+	return text, nil
 }

@@ -131,15 +131,7 @@ func embeddingInputs(raw json.RawMessage) ([]string, bool) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, false
 	}
-	var one string
-	if err := json.Unmarshal(raw, &one); err == nil {
-		return []string{one}, true
-	}
-	var many []string
-	if err := json.Unmarshal(raw, &many); err == nil && len(many) > 0 {
-		return many, true
-	}
-	return nil, false
+	return stringOrStrings(raw)
 }
 
 // base64Floats is OpenAI's encoding_format=base64: the float32s, little-endian, in base64.

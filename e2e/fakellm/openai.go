@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -209,30 +208,13 @@ func (c *call) openAIMaxTokens(n *int) (int, bool) {
 	return *n, true
 }
 
-// openAIContentText is the text of a message's content: the string, or its text parts
-// joined by spaces (other parts, such as images, carry no text). null is "".
+// openAIContentText is the text of a message's content (see contentText).
 func openAIContentText(raw json.RawMessage) (string, error) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return "", nil
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err == nil {
-		return s, nil
-	}
-	var parts []struct {
-		Type string `json:"type"`
-		Text string `json:"text"`
-	}
-	if err := json.Unmarshal(raw, &parts); err != nil {
+	text, ok := contentText(raw)
+	if !ok {
 		return "", fmt.Errorf("content must be a string or an array of content parts")
 	}
-	var texts []string
-	for _, p := range parts {
-		if p.Type == "text" {
-			texts = append(texts, p.Text)
-		}
-	}
-	return strings.Join(texts, " "), nil
+	return text, nil
 }
 
 // completionRequest is the part of a legacy completion request the fake reads.
@@ -331,15 +313,7 @@ func completionPrompts(raw json.RawMessage) ([]string, bool) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return []string{""}, true
 	}
-	var one string
-	if err := json.Unmarshal(raw, &one); err == nil {
-		return []string{one}, true
-	}
-	var many []string
-	if err := json.Unmarshal(raw, &many); err == nil && len(many) > 0 {
-		return many, true
-	}
-	return nil, false
+	return stringOrStrings(raw)
 }
 
 func finishReason(a answer) string {
