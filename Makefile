@@ -3,7 +3,8 @@
 #   make build   every plugins/<name>/ into out/<name>.wasm (and the host's test plugins into
 #                out/testdata/), reproducibly
 #   make test    gofmt check, go vet (native and wasip1), all Go tests: native, wasm under the
-#                wazero host, and e2e against a real Envoy, redis-server and ratelimit service
+#                wazero host, and e2e against a real Envoy, redis-server and ratelimit service;
+#                then every fuzz target briefly (make fuzz FUZZTIME=1m for longer)
 #   make bench   the wazero host benchmarks
 #   make demo    Envoy with the plugin chain in front of the fake LLM, and a scripted session
 #   make bench-e2e  load runs through Envoy: each plugin and the chain against bare Envoy
@@ -21,9 +22,11 @@ GO ?= go
 WASM_BUILD := GOOS=wasip1 GOARCH=wasm CGO_ENABLED=0 $(GO) build -trimpath -buildmode=c-shared
 
 PLUGINS := $(patsubst plugins/%/main.go,%,$(wildcard plugins/*/main.go))
-TESTDATA := $(patsubst sdkwrap/wasmhost/testdata/%/main.go,%,$(wildcard sdkwrap/wasmhost/testdata/*/main.go))
+# Test plugins of the sdkwrap packages (sdkwrap/<pkg>/testdata/<name>/), built to out/testdata/<name>.wasm
+# for the wasm and e2e tests.
+TESTDATA_DIRS := $(patsubst %/main.go,%,$(wildcard sdkwrap/*/testdata/*/main.go))
 
-.PHONY: all build test vet fmt-check go-test bench bench-e2e demo clean distclean deps redis envoy tools checksums
+.PHONY: all build test vet fmt-check go-test fuzz bench bench-e2e demo clean distclean deps redis envoy tools checksums
 
 all: build
 
@@ -33,8 +36,8 @@ build:
 	  echo "build plugins/$$p -> out/$$p.wasm"; \
 	  (cd plugins/$$p && $(WASM_BUILD) -o ../../out/$$p.wasm .) || exit 1; \
 	done
-	@for p in $(TESTDATA); do \
-	  (cd sdkwrap/wasmhost/testdata/$$p && $(WASM_BUILD) -o ../../../../out/testdata/$$p.wasm .) || exit 1; \
+	@for d in $(TESTDATA_DIRS); do \
+	  (cd $$d && $(WASM_BUILD) -o $(CURDIR)/out/testdata/$$(basename $$d).wasm .) || exit 1; \
 	done
 	@cd out && sha256sum $$(ls *.wasm testdata/*.wasm 2>/dev/null) > SHA256SUMS && cat SHA256SUMS
 
@@ -91,12 +94,26 @@ fmt-check:
 vet:
 	$(GO) vet ./...
 	GOOS=wasip1 GOARCH=wasm $(GO) vet ./sdkwrap/bridge/ $(addprefix ./plugins/,$(PLUGINS)) \
-	  $(addprefix ./sdkwrap/wasmhost/testdata/,$(TESTDATA))
+	  $(addprefix ./,$(TESTDATA_DIRS))
+
+# Every fuzz target (func FuzzXxx in a _test.go) runs for FUZZTIME on top of its committed seed
+# corpus (testdata/fuzz/), which plain go test already replays. A finding is written to that
+# corpus and fails the run.
+FUZZTIME ?= 4s
+fuzz:
+	@grep -rl --include='*_test.go' '^func Fuzz' sdkwrap e2e | sort | while read -r f; do \
+	  dir=$$(dirname "$$f"); \
+	  for t in $$(grep -o '^func Fuzz[A-Za-z0-9_]*' "$$f" | cut -d' ' -f2); do \
+	    echo "fuzz ./$$dir $$t for $(FUZZTIME)"; \
+	    $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) "./$$dir" > out/fuzz.log 2>&1 || \
+	      { tail -40 out/fuzz.log; exit 1; }; \
+	  done; \
+	done
 
 go-test:
 	AIWASM_REQUIRE_REDIS=1 $(GO) test -count=1 -timeout 20m ./...
 
-test: deps redis envoy $(TOOLS_BIN)/service_cmd build fmt-check vet go-test
+test: deps redis envoy $(TOOLS_BIN)/service_cmd build fmt-check vet go-test fuzz
 
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 200000x -count 5 ./sdkwrap/wasmhost/ | tee out/bench.txt

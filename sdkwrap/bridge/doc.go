@@ -18,8 +18,11 @@
 //   - recovers panics in callbacks; inside an HTTP stream it answers a local 500 with a JSON
 //     error body (recover_wasip1.go).
 //
-// On every other platform the package is empty, so the same plugin code runs under `go test`
-// with the SDK's proxytest emulator.
+// It also offers what the SDK lacks: LogLevel (proxy_get_log_level), so loggers can skip
+// formatting what the host would drop.
+//
+// On every other platform the package holds only stand-ins (LogLevel reports trace), so the
+// same plugin code runs under `go test` with the SDK's proxytest emulator.
 //
 // The bridge binds to SDK internals with //go:linkname, so go.mod pins the SDK at exactly
 // v0.24.0; the wasm tests in sdkwrap/wasmhost fail if that binding breaks.

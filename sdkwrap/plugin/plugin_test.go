@@ -1,0 +1,294 @@
+package plugin_test
+
+// The framework, compiled into testdata/fwprobe and run under the wazero host: what every
+// plugin gets from sdkwrap/plugin, seen from outside as a host sees it.
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/aiwasm/aiwasm/sdkwrap/wasmhost"
+)
+
+var fwprobeModule *wasmhost.Module
+
+func module(t testing.TB) *wasmhost.Module {
+	t.Helper()
+	if fwprobeModule == nil {
+		path, err := wasmhost.BuildPlugin("testdata/fwprobe")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fwprobeModule, err = wasmhost.Load(path); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return fwprobeModule
+}
+
+func newFW(t testing.TB, config string, opts ...wasmhost.PluginOption) *wasmhost.Plugin {
+	t.Helper()
+	p, err := module(t).NewPlugin(config, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	return p
+}
+
+func must[T any](t testing.TB) func(T, error) T {
+	return func(v T, err error) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+}
+
+func post(path string, kv ...string) wasmhost.Headers {
+	return wasmhost.H(append([]string{":method", "POST", ":path", path, ":authority", "gw.local", "x-request-id", "req-1"}, kv...)...)
+}
+
+const globalConfig = `{"name": "global", "consumers": [{"name": "alice", "key": "k-alice"}]}`
+
+func TestConfigRefusedWithPathAndReason(t *testing.T) {
+	for _, tc := range []struct{ name, config, want string }{
+		{"duplicate", `{"name":"g","consumers":[{"name":"a","key":"k"},{"name":"b","key":"k"}]}`, "consumers[1].key: duplicate of consumers[0]"},
+		{"wrong type", `{"name": 5}`, "name:"},
+		{"missing required", `{"consumers": []}`, "name:"},
+		{"invalid json", `{"name": "g"`, "configuration refused"},
+		{"rule config invalid", `{"name":"g","_rules_":[{"_match_route_":["r"],"name":7}]}`, "_rules_[0].name:"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := module(t).NewPlugin(tc.config)
+			if err == nil {
+				t.Fatal("configuration accepted")
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %q lacks %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestUnknownFieldIsAWarning(t *testing.T) {
+	p := newFW(t, `{"name": "g", "nmae": "typo"}`)
+	if !p.LogContains("[fwprobe] configuration: nmae: unknown field") {
+		t.Fatalf("no warning for the typo; logs %v", p.Logs())
+	}
+}
+
+func TestRulesPickTheConfiguration(t *testing.T) {
+	p := newFW(t, `{"name": "global", "_rules_": [
+		{"_match_route_": ["chat"], "name": "by-route"},
+		{"_match_domain_": ["*.example.com"], "name": "by-domain"},
+		{"_match_service_": ["api.openai.com.dns:443"], "name": "by-service"}]}`)
+	for _, tc := range []struct {
+		route, cluster, authority, want string
+	}{
+		{"chat", "", "gw.local", "by-route"},
+		{"other", "", "api.example.com:8443", "by-domain"},
+		{"other", "outbound|443||api.openai.com.dns", "gw.local", "by-service"},
+		{"other", "c", "gw.local", "global"},
+	} {
+		s := p.NewStream()
+		if tc.route != "" {
+			s.SetProperty("xds.route_name", tc.route)
+		}
+		if tc.cluster != "" {
+			s.SetProperty("cluster_name", tc.cluster) // Higress's bare name
+		}
+		must[wasmhost.Action](t)(s.RequestHeaders(wasmhost.H(":method", "GET", ":path", "/", ":authority", tc.authority), true))
+		must[wasmhost.Action](t)(s.ResponseHeaders(wasmhost.H(":status", "200"), true))
+		if h, _ := s.ClientResponse(); h.Value("x-fw-config") != tc.want {
+			t.Errorf("route %q cluster %q host %q: config %q, want %q", tc.route, tc.cluster, tc.authority, h.Value("x-fw-config"), tc.want)
+		}
+	}
+}
+
+func TestOnlyRulesLeaveOtherRequestsAlone(t *testing.T) {
+	p := newFW(t, `{"_rules_": [{"_match_route_": ["chat"], "name": "chat"}]}`)
+	s := p.NewStream()
+	s.SetProperty("xds.route_name", "other")
+	must[wasmhost.Action](t)(s.RequestHeaders(wasmhost.H(":method", "GET", ":path", "/", "x-fail", "1"), true))
+	if s.LocalResponse() != nil {
+		t.Fatal("a request no rule matches was handled by the plugin")
+	}
+}
+
+func TestConsumerIdentity(t *testing.T) {
+	p := newFW(t, globalConfig)
+	s := p.NewStream()
+	must[wasmhost.Action](t)(s.RequestHeaders(post("/v1/x", "x-key", "k-alice", "x-mse-consumer", "mallory"), true))
+	h, _ := s.UpstreamRequest()
+	if got := h.Values("x-mse-consumer"); len(got) != 1 || got[0] != "alice" {
+		t.Fatalf("x-mse-consumer upstream = %v, want [alice]", got)
+	}
+	if v, _ := s.Property("consumer"); v != "alice" {
+		t.Fatalf("filter state consumer = %q", v)
+	}
+	anon := p.NewStream()
+	must[wasmhost.Action](t)(anon.RequestHeaders(post("/v1/x", "x-mse-consumer", "mallory"), true))
+	if h, _ := anon.UpstreamRequest(); h.Has("x-mse-consumer") {
+		t.Fatal("a client-sent x-mse-consumer reached the upstream")
+	}
+}
+
+func TestFailAnswersOpenAIError(t *testing.T) {
+	p := newFW(t, globalConfig)
+	s := p.NewStream()
+	if act := must[wasmhost.Action](t)(s.RequestHeaders(post("/v1/x", "x-fail", "1"), true)); act != wasmhost.Pause {
+		t.Fatalf("action %v", act)
+	}
+	lr := s.LocalResponse()
+	if lr == nil || lr.Status != 429 || lr.Headers.Value("retry-after") != "7" || lr.Headers.Value("content-type") != "application/json" {
+		t.Fatalf("local response %+v", lr)
+	}
+	var body struct {
+		Error struct{ Message, Type, Code string }
+	}
+	if err := json.Unmarshal(lr.Body, &body); err != nil || body.Error.Code != "fw_denied" || body.Error.Type != "rate_limit_exceeded" || body.Error.Message != "denied by fwprobe" {
+		t.Fatalf("body %s (%v)", lr.Body, err)
+	}
+}
+
+func TestRequestBodyRewriteWithHeldHeaders(t *testing.T) {
+	p := newFW(t, `{"name": "g", "rewrite_model": "gpt-4o-mini-2024"}`)
+	s := p.NewStream()
+	body := `{"model":"gpt-4o","messages":[]}`
+	if act := must[wasmhost.Action](t)(s.RequestHeaders(post("/v1/chat/completions", "content-length", fmt.Sprint(len(body))), false)); act != wasmhost.Pause {
+		t.Fatalf("headers not held: %v", act)
+	}
+	must[wasmhost.Action](t)(s.RequestBody([]byte(body[:10]), false))
+	if act := must[wasmhost.Action](t)(s.RequestBody([]byte(body[10:]), true)); act != wasmhost.Continue {
+		t.Fatalf("body action %v", act)
+	}
+	h, got := s.UpstreamRequest()
+	want := `{"model":"gpt-4o-mini-2024","messages":[]}`
+	if string(got) != want || h.Value("content-length") != fmt.Sprint(len(want)) || h.Value("x-model") != "gpt-4o" {
+		t.Fatalf("upstream got %q with content-length %q, x-model %q", got, h.Value("content-length"), h.Value("x-model"))
+	}
+}
+
+func TestRequestBodyOverTheLimitIs413(t *testing.T) {
+	p := newFW(t, globalConfig)
+	s := p.NewStream()
+	must[wasmhost.Action](t)(s.RequestHeaders(post("/v1/chat/completions"), false))
+	must[wasmhost.Action](t)(s.RequestBody(make([]byte, 3000), false))
+	must[wasmhost.Action](t)(s.RequestBody(make([]byte, 3000), false))
+	lr := s.LocalResponse()
+	if lr == nil || lr.Status != 413 || !strings.Contains(string(lr.Body), `"request_too_large"`) {
+		t.Fatalf("local response %+v", lr)
+	}
+}
+
+func TestBufferedResponseRewrite(t *testing.T) {
+	p := newFW(t, globalConfig)
+	s := p.NewStream()
+	must[wasmhost.Action](t)(s.RequestHeaders(post("/v1/x"), true))
+	must[wasmhost.Action](t)(s.ResponseHeaders(wasmhost.H(":status", "200", "content-type", "application/json", "content-length", "11"), false))
+	if act := must[wasmhost.Action](t)(s.ResponseBody([]byte(`{"a":`), false)); act != wasmhost.Pause {
+		t.Fatalf("first chunk not held: %v", act)
+	}
+	must[wasmhost.Action](t)(s.ResponseBody([]byte(`"bcd"}`), true))
+	h, body := s.ClientResponse()
+	if string(body) != `{"a":"bcd","fw":"global"}` || h.Has("content-length") {
+		t.Fatalf("client got %s, content-length %q", body, h.Value("content-length"))
+	}
+}
+
+func TestResponseChunks(t *testing.T) {
+	p := newFW(t, globalConfig)
+	s := p.NewStream()
+	must[wasmhost.Action](t)(s.RequestHeaders(post("/v1/x"), true))
+	must[wasmhost.Action](t)(s.ResponseHeaders(wasmhost.H(":status", "200", "x-chunks", "1"), false))
+	for _, c := range []string{"ab", "cd"} {
+		if act := must[wasmhost.Action](t)(s.ResponseBody([]byte(c), false)); act != wasmhost.Continue {
+			t.Fatalf("chunk held: %v", act)
+		}
+	}
+	must[wasmhost.Action](t)(s.ResponseBody(nil, true))
+	if _, body := s.ClientResponse(); string(body) != "ABCD|END" {
+		t.Fatalf("client got %q", body)
+	}
+}
+
+// An OpenAI stream cut at awkward places: the plugin sees whole events, rewrites them, adds
+// a closing event, and reads the usage.
+func TestResponseEventsAcrossChunks(t *testing.T) {
+	p := newFW(t, globalConfig)
+	s := p.NewStream()
+	must[wasmhost.Action](t)(s.RequestHeaders(post("/v1/chat/completions"), true))
+	must[wasmhost.Action](t)(s.ResponseHeaders(wasmhost.H(":status", "200", "content-type", "text/event-stream; charset=utf-8"), false))
+	stream := "data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}],\"usage\":null}\r\n\r\n" +
+		": keep-alive\n\n" +
+		"data: {\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}\n\n" +
+		"data: [DONE]\n\n"
+	for _, cut := range [][2]int{{0, 7}, {7, 61}, {61, 62}, {62, 90}, {90, len(stream)}} {
+		must[wasmhost.Action](t)(s.ResponseBody([]byte(stream[cut[0]:cut[1]]), false))
+	}
+	must[wasmhost.Action](t)(s.ResponseBody(nil, true))
+	_, body := s.ClientResponse()
+	want := "data: global:{\"choices\":[{\"delta\":{\"content\":\"Hi\"}}],\"usage\":null}\n\n" +
+		": keep-alive\n\n" +
+		"data: global:{\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}\n\n" +
+		"data: [DONE]\n\n" +
+		"event: fw-summary\ndata: 2\n\n"
+	if string(body) != want {
+		t.Fatalf("client got\n%q\nwant\n%q", body, want)
+	}
+	if v, _ := s.Property("ai_total_tokens"); v != "4" {
+		t.Fatalf("ai_total_tokens = %q, want 4", v)
+	}
+}
+
+func TestClusterCall(t *testing.T) {
+	checker := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		fmt.Fprintf(w, "%s %s %s", r.Method, r.URL.Path, b)
+	})
+	p := newFW(t, globalConfig, wasmhost.WithCluster("checker", checker))
+	s := p.NewStream()
+	if act := must[wasmhost.Action](t)(s.RequestHeaders(post("/v1/x", "x-call", "checker"), true)); act != wasmhost.Pause {
+		t.Fatalf("not paused for the call: %v", act)
+	}
+	if h, _ := s.UpstreamRequest(); h.Value("x-call-status") != "200 POST /check ping" || s.Resumed(false) != 1 {
+		t.Fatalf("x-call-status %q, resumed %d", h.Value("x-call-status"), s.Resumed(false))
+	}
+	unknown := p.NewStream()
+	must[wasmhost.Action](t)(unknown.RequestHeaders(post("/v1/x", "x-call", "nowhere"), true))
+	if h, _ := unknown.UpstreamRequest(); !strings.HasPrefix(h.Value("x-call-status"), "not sent: ") {
+		t.Fatalf("unknown cluster: x-call-status %q", h.Value("x-call-status"))
+	}
+}
+
+func TestLogsCarryPluginAndRequestID(t *testing.T) {
+	p := newFW(t, globalConfig, wasmhost.WithLogLevel(wasmhost.LevelInfo))
+	s := p.NewStream()
+	must[wasmhost.Action](t)(s.RequestHeaders(post("/v1/chat"), true))
+	if !p.LogContains("[fwprobe] [req-1] request to /v1/chat") {
+		t.Fatalf("no prefixed log line; logs %v", p.Logs())
+	}
+	if p.LogContains("debug line") {
+		t.Fatal("a debug line was logged at level info")
+	}
+}
+
+func TestMetricsAndDone(t *testing.T) {
+	p := newFW(t, globalConfig)
+	for i := 0; i < 3; i++ {
+		s := p.NewStream()
+		must[wasmhost.Action](t)(s.RequestHeaders(post("/v1/x"), true))
+		if err := s.Complete(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if v, ok := p.Metric("fwprobe_streams_done"); !ok || v != 3 {
+		t.Fatalf("fwprobe_streams_done = %d, %v", v, ok)
+	}
+}

@@ -1,0 +1,82 @@
+package plugin
+
+import (
+	"strconv"
+
+	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm"
+	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
+)
+
+// requestBody is how the request body is being handled.
+type requestBody struct {
+	buffer   bool // RequestBody wants the whole body
+	held     bool // the headers wait for the body (HoldHeadersForBody)
+	replaced int  // length of a replacement body, -1 when unchanged
+}
+
+// SkipRequestBody tells the framework this request's body is not needed: it is not
+// buffered and RequestBody is not called. Call it from RequestHeaders.
+func (s *Stream[C, S]) SkipRequestBody() {
+	s.reqBody.buffer = false
+}
+
+// ReplaceRequestBody sends body upstream instead of the client's. Call it from
+// RequestBody.
+func (s *Stream[C, S]) ReplaceRequestBody(body []byte) {
+	if err := proxywasm.ReplaceHttpRequestBody(body); err != nil {
+		s.log.Warnf("replacing the request body: %v", err)
+		return
+	}
+	s.reqBody.replaced = len(body)
+}
+
+func (s *Stream[C, S]) requestHeaders(endOfStream bool) types.Action {
+	def := s.def
+	s.reqBody = requestBody{buffer: def.RequestBody != nil && !endOfStream, replaced: -1}
+	if s.reqBody.buffer && !def.HoldHeadersForBody {
+		// The headers leave before the body is read; if RequestBody changes the body's
+		// size the old content-length would cut it, and Envoy does not fix it.
+		_ = proxywasm.RemoveHttpRequestHeader("content-length")
+	}
+	action := types.ActionContinue
+	if def.RequestHeaders != nil {
+		action = def.RequestHeaders(s)
+	}
+	if s.replied || action == types.ActionPause {
+		return types.ActionPause
+	}
+	if s.reqBody.buffer && def.HoldHeadersForBody {
+		s.reqBody.held = true
+		return types.ActionPause
+	}
+	return types.ActionContinue
+}
+
+func (s *Stream[C, S]) requestBody(bodySize int, endOfStream bool) types.Action {
+	if !s.reqBody.buffer {
+		return types.ActionContinue
+	}
+	if bodySize > s.def.MaxRequestBody {
+		s.reqBody.buffer = false
+		return s.Fail(413, "invalid_request_error", "request_too_large",
+			"request body is larger than "+strconv.Itoa(s.def.MaxRequestBody)+" bytes")
+	}
+	if !endOfStream {
+		return types.ActionPause // the host keeps buffering
+	}
+	s.reqBody.buffer = false
+	body, err := proxywasm.GetHttpRequestBody(0, bodySize)
+	if err != nil {
+		s.log.Errorf("reading the request body: %v", err)
+		return s.Fail(500, "server_error", "plugin_error", "the gateway could not read the request body")
+	}
+	action := s.def.RequestBody(s, body)
+	if s.replied {
+		return types.ActionPause
+	}
+	if s.reqBody.held && s.reqBody.replaced >= 0 {
+		// The headers are still here: give them the new body's length.
+		_ = proxywasm.ReplaceHttpRequestHeader("content-length", strconv.Itoa(s.reqBody.replaced))
+	}
+	return action
+}
