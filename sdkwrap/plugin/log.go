@@ -20,10 +20,13 @@ const (
 // nothing in production. Never log secrets or prompts.
 type Logger struct {
 	prefix string
+	// needID: the stream's x-request-id joins the prefix at its first message. Most
+	// requests log nothing, so the header is read only then.
+	needID bool
 }
 
-func (l Logger) withRequestID(id string) Logger {
-	return Logger{prefix: l.prefix + "[" + id + "] "}
+func (l Logger) lazyRequestID() Logger {
+	return Logger{prefix: l.prefix, needID: true}
 }
 
 func (l *Logger) Debugf(format string, args ...any) { l.logf(LevelDebug, format, args) }
@@ -38,6 +41,12 @@ func (l *Logger) Enabled(level int) bool { return uint32(level) >= bridge.LogLev
 func (l *Logger) logf(level int, format string, args []any) {
 	if !l.Enabled(level) {
 		return
+	}
+	if l.needID {
+		l.needID = false
+		if id, err := proxywasm.GetHttpRequestHeader("x-request-id"); err == nil && id != "" {
+			l.prefix += "[" + id + "] "
+		}
 	}
 	msg := l.prefix + fmt.Sprintf(format, args...)
 	switch level {

@@ -292,3 +292,54 @@ func TestMetricsAndDone(t *testing.T) {
 		t.Fatalf("fwprobe_streams_done = %d, %v", v, ok)
 	}
 }
+
+// Bad input reaches handlers as it is and nothing panics: a body that is neither JSON nor
+// UTF-8 passes unchanged, a huge header is readable, a stream of garbage passes through.
+func TestBadInputPassesWithoutPanic(t *testing.T) {
+	p := newFW(t, `{"name": "g", "rewrite_model": "m2"}`)
+	s := p.NewStream()
+	junk := []byte{0xff, 0xfe, '{', '"', 'm', 0xc3, 0x28, '}'}
+	big := strings.Repeat("v", 60<<10)
+	must[wasmhost.Action](t)(s.RequestHeaders(post("/v1/chat/completions", "x-big", big), false))
+	if act := must[wasmhost.Action](t)(s.RequestBody(junk, true)); act != wasmhost.Continue {
+		t.Fatalf("body action %v", act)
+	}
+	h, body := s.UpstreamRequest()
+	if string(body) != string(junk) || h.Value("x-big") != big || h.Value("x-model") != "" {
+		t.Fatalf("upstream got %q, x-big of %d bytes, x-model %q", body, len(h.Value("x-big")), h.Value("x-model"))
+	}
+	must[wasmhost.Action](t)(s.ResponseHeaders(wasmhost.H(":status", "200", "content-type", "text/event-stream"), false))
+	must[wasmhost.Action](t)(s.ResponseBody(junk, false))
+	must[wasmhost.Action](t)(s.ResponseBody([]byte("\r\n\r\n"), true))
+	// The junk is one event with no data (a line without a colon names an unknown field):
+	// it passes as it came, and the plugin's summary counts no data events.
+	if _, out := s.ClientResponse(); string(out) != string(junk)+"\r\n\r\nevent: fw-summary\ndata: 0\n\n" {
+		t.Fatalf("client got %q", out)
+	}
+	for _, l := range p.Logs() {
+		if strings.Contains(l.Message, "panic") {
+			t.Fatalf("panic logged: %s", l.Message)
+		}
+	}
+}
+
+// An event larger than the response limit stops event handling without losing a byte.
+func TestOversizedEventPassesUntouched(t *testing.T) {
+	p := newFW(t, globalConfig)
+	s := p.NewStream()
+	must[wasmhost.Action](t)(s.RequestHeaders(post("/v1/chat/completions"), true))
+	must[wasmhost.Action](t)(s.ResponseHeaders(wasmhost.H(":status", "200", "content-type", "text/event-stream"), false))
+	first := "data: small\n\n"
+	huge := "data: " + strings.Repeat("x", 11<<20)
+	must[wasmhost.Action](t)(s.ResponseBody([]byte(first+huge[:1<<20]), false))
+	must[wasmhost.Action](t)(s.ResponseBody([]byte(huge[1<<20:]), false))
+	must[wasmhost.Action](t)(s.ResponseBody([]byte("\n\ndata: after\n\n"), true))
+	_, out := s.ClientResponse()
+	want := "data: global:small\n\n" + huge + "\n\ndata: after\n\n"
+	if string(out) != want {
+		t.Fatalf("client got %d bytes, want %d", len(out), len(want))
+	}
+	if !p.LogContains("passing the rest on untouched") {
+		t.Fatal("no warning about the oversized event")
+	}
+}

@@ -143,8 +143,8 @@ func (s *Stream[C, S]) responseEvents(bodySize int, endOfStream bool) {
 			out = append(out, ev.Raw...)
 		}
 	}
-	if s.resp.events.MaxEventSize == 0 {
-		s.resp.events.MaxEventSize = s.def.MaxResponseBody
+	if s.resp.events == nil {
+		s.resp.events = &sse.Parser{MaxEventSize: s.def.MaxResponseBody}
 	}
 	if err := s.resp.events.Feed(chunk, emit); err != nil {
 		// Not an event stream we can follow: send what is held and stop looking.

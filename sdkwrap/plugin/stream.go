@@ -61,9 +61,7 @@ func (s *Stream[C, S]) Resume() {
 }
 
 func (s *Stream[C, S]) OnHttpRequestHeaders(_ int, endOfStream bool) types.Action {
-	if id, err := proxywasm.GetHttpRequestHeader("x-request-id"); err == nil {
-		s.log = s.root.log.withRequestID(id)
-	}
+	s.log = s.root.log.lazyRequestID()
 	s.Config = s.root.match(s)
 	if s.Config == nil {
 		return types.ActionContinue
@@ -104,7 +102,7 @@ func (s *Stream[C, S]) OnHttpStreamDone() {
 type responseBody struct {
 	mode    ResponseMode
 	chosen  bool // the plugin chose the mode itself
-	events  sse.Parser
+	events  *sse.Parser // made for the first event stream
 	out     []byte // the bytes to send for the current chunk (event mode)
 	tooBig  bool
 	started bool
