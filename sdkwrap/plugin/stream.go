@@ -100,10 +100,8 @@ func (s *Stream[C, S]) OnHttpStreamDone() {
 
 // responseBody is how the response body is being handled.
 type responseBody struct {
-	mode    ResponseMode
-	chosen  bool        // the plugin chose the mode itself
-	events  *sse.Parser // made for the first event stream
-	out     []byte      // the bytes to send for the current chunk (event mode)
-	tooBig  bool
-	started bool
+	mode   ResponseMode
+	chosen bool        // the plugin chose the mode itself
+	events *sse.Parser // made for the first event stream
+	out    []byte      // the bytes to send for the current chunk (event mode)
 }
