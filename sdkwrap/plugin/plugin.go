@@ -43,6 +43,11 @@ type Plugin[C, S any] struct {
 	// have a body.
 	RequestBody func(s *Stream[C, S], body []byte) Action
 
+	// RequestChunk sees each request chunk as it passes, for requests whose body is not
+	// buffered (no RequestBody, or SkipRequestBody), and returns what to send instead, or
+	// nil to send it unchanged. end marks the last call.
+	RequestChunk func(s *Stream[C, S], chunk []byte, end bool) []byte
+
 	// HoldHeadersForBody keeps the request headers from going on until RequestBody has
 	// run, so RequestBody can still change them - and with them the route (ai-proxy picks
 	// the provider from the model in the body). Envoy needs allow_on_headers_stop_iteration:

@@ -175,6 +175,22 @@ func TestRequestBodyRewriteWithHeldHeaders(t *testing.T) {
 	}
 }
 
+func TestRequestChunks(t *testing.T) {
+	p := newFW(t, globalConfig)
+	s := p.NewStream()
+	// SkipRequestBody in RequestHeaders: no buffering, the chunks go by one at a time.
+	must[wasmhost.Action](t)(s.RequestHeaders(post("/v1/upload", "x-req-chunks", "1", "content-length", "6"), false))
+	for _, c := range []string{"ABC", "DEF"} {
+		if act := must[wasmhost.Action](t)(s.RequestBody([]byte(c), c == "DEF")); act != wasmhost.Continue {
+			t.Fatalf("chunk %q held: %v", c, act)
+		}
+	}
+	h, body := s.UpstreamRequest()
+	if string(body) != "abcdef" || h.Has("content-length") {
+		t.Fatalf("upstream got %q, content-length %q", body, h.Value("content-length"))
+	}
+}
+
 func TestRequestBodyOverTheLimitIs413(t *testing.T) {
 	p := newFW(t, globalConfig)
 	s := p.NewStream()

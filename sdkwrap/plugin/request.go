@@ -33,9 +33,9 @@ func (s *Stream[C, S]) ReplaceRequestBody(body []byte) {
 func (s *Stream[C, S]) requestHeaders(endOfStream bool) types.Action {
 	def := s.def
 	s.reqBody = requestBody{buffer: def.RequestBody != nil && !endOfStream, replaced: -1}
-	if s.reqBody.buffer && !def.HoldHeadersForBody {
-		// The headers leave before the body is read; if RequestBody changes the body's
-		// size the old content-length would cut it, and Envoy does not fix it.
+	if !endOfStream && (def.RequestChunk != nil || def.RequestBody != nil && !def.HoldHeadersForBody) {
+		// The headers leave before the body is seen; if a handler changes the body's size
+		// the old content-length would cut it, and Envoy does not fix it.
 		_ = proxywasm.RemoveHttpRequestHeader("content-length")
 	}
 	action := types.ActionContinue
@@ -54,6 +54,9 @@ func (s *Stream[C, S]) requestHeaders(endOfStream bool) types.Action {
 
 func (s *Stream[C, S]) requestBody(bodySize int, endOfStream bool) types.Action {
 	if !s.reqBody.buffer {
+		if s.def.RequestChunk != nil {
+			s.requestChunk(bodySize, endOfStream)
+		}
 		return types.ActionContinue
 	}
 	if bodySize > s.def.MaxRequestBody {
@@ -79,4 +82,18 @@ func (s *Stream[C, S]) requestBody(bodySize int, endOfStream bool) types.Action 
 		_ = proxywasm.ReplaceHttpRequestHeader("content-length", strconv.Itoa(s.reqBody.replaced))
 	}
 	return action
+}
+
+func (s *Stream[C, S]) requestChunk(bodySize int, endOfStream bool) {
+	var chunk []byte
+	if bodySize > 0 {
+		var err error
+		if chunk, err = proxywasm.GetHttpRequestBody(0, bodySize); err != nil {
+			s.log.Warnf("reading a request chunk: %v", err)
+			return
+		}
+	}
+	if out := s.def.RequestChunk(s, chunk, endOfStream); out != nil {
+		s.ReplaceRequestBody(out)
+	}
 }

@@ -25,6 +25,7 @@ func init() {
 		Start:              start,
 		RequestHeaders:     requestHeaders,
 		RequestBody:        requestBody,
+		RequestChunk:       requestChunk,
 		HoldHeadersForBody: true,
 		ResponseHeaders:    responseHeaders,
 		ResponseBody:       responseBody,
@@ -80,6 +81,9 @@ func requestHeaders(s *plugin.Stream[Config, State]) plugin.Action {
 	}
 	s.Log().Debugf("debug line for %s", s.Path())
 	s.Log().Infof("request to %s", s.Path())
+	if s.RequestHeader("x-req-chunks") != "" {
+		s.SkipRequestBody()
+	}
 	if s.RequestHeader("x-fail") != "" {
 		return s.Fail(429, "rate_limit_exceeded", "fw_denied", "denied by fwprobe", [2]string{"retry-after", "7"})
 	}
@@ -120,6 +124,11 @@ func requestBody(s *plugin.Stream[Config, State], body []byte) plugin.Action {
 		}
 	}
 	return plugin.Continue
+}
+
+// requestChunk lower-cases request chunks that pass unbuffered.
+func requestChunk(s *plugin.Stream[Config, State], chunk []byte, end bool) []byte {
+	return []byte(strings.ToLower(string(chunk)))
 }
 
 func responseHeaders(s *plugin.Stream[Config, State]) plugin.Action {
