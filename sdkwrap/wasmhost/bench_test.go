@@ -22,12 +22,42 @@ func cycle(tb testing.TB, p *Plugin) {
 }
 
 func newBenchPlugin(tb testing.TB, name string, opts ...PluginOption) *Plugin {
-	p, err := testModule(tb, name).NewPlugin("", opts...)
+	return newBenchPluginOn(tb, benchModule(tb, name), opts...)
+}
+
+func newBenchPluginOn(tb testing.TB, m *Module, opts ...PluginOption) *Plugin {
+	p, err := m.NewPlugin("", opts...)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(p.Close)
 	return p
+}
+
+// benchModule loads a test plugin with the watchdog off: the benchmarks price the host's
+// calls, and the watchdog's cost is measured on its own (BenchmarkHeaderOnlyCycleWatchdog).
+func benchModule(tb testing.TB, name string) *Module {
+	path, err := BuildPlugin("testdata/" + name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	m, err := Load(path, WithCallTimeout(0))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { m.Close() })
+	return m
+}
+
+// BenchmarkHeaderOnlyCycleWatchdog is BenchmarkHeaderOnlyCycle with the default watchdog on:
+// wazero then watches every guest call with a goroutine of its own.
+func BenchmarkHeaderOnlyCycleWatchdog(b *testing.B) {
+	p := newBenchPluginOn(b, testModule(b, "passthrough"))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		cycle(b, p)
+	}
 }
 
 // BenchmarkHeaderOnlyCycle: context create, request headers, done, log, delete.
