@@ -1,0 +1,129 @@
+package counter
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/aiwasm/aiwasm/sdkwrap/resp"
+)
+
+// redisScript is decide (decide.go) as one atomic Lua script, on a hash per counter with the
+// fields s (window start), c (count) and p (previous count). It returns the state rolled to
+// the current window before this Take's cost, and whether the cost fitted; the caller
+// recomputes the decision from those with decide, so both backends answer alike.
+//
+// The key expires when nothing can read it any more: at the window's end for fixed windows,
+// one window later for sliding ones (the next window weighs this count). Lua numbers are
+// doubles: counts are exact up to 2^53 (MaxUnits), and the sliding weight, computed as
+// whole×rest + ceil(part×rest/size) with part < size, is exact for windows up to 26 hours
+// (size² < 2^53); longer sliding windows may differ from decide by one unit, which the
+// caller reports as an error.
+//
+// KEYS[1] the counter; ARGV: now (Unix ms), size (ms), limit, cost, sliding (0/1),
+// overdraw (0/1).
+const redisScript = `local now, size, limit, cost = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local v = redis.call('HMGET', KEYS[1], 's', 'c', 'p')
+local s, c, p = tonumber(v[1]) or 0, tonumber(v[2]) or 0, tonumber(v[3]) or 0
+local cur = now - now % size
+if s == cur or (s > cur and s <= cur + size) then
+  cur = s
+elseif s == cur - size then
+  p, c = c, 0
+else
+  c, p = 0, 0
+end
+local used = c
+if ARGV[5] == '1' and p > 0 then
+  local e = math.max(now - cur, 0)
+  if e < size then
+    local rest, whole = size - e, math.floor(p / size)
+    used = used + whole * rest + math.ceil((p - whole * size) * rest / size)
+  end
+end
+local fits = used + cost <= limit
+if cost > 0 and (fits or ARGV[6] == '1') then
+  redis.call('HSET', KEYS[1], 's', cur, 'c', math.min(c + cost, 9007199254740992), 'p', p)
+  local ttl = cur + size - now
+  if ARGV[5] == '1' then ttl = ttl + size end
+  redis.call('PEXPIRE', KEYS[1], math.max(ttl, 1))
+end
+return {cur, c, p, fits and 1 or 0}`
+
+// redisQuery is the EVAL command for one Take, RESP-encoded.
+func redisQuery(key string, now int64, q quota) []byte {
+	return resp.Encode("EVAL", redisScript, "1", key,
+		strconv.FormatInt(now, 10), strconv.FormatInt(q.size, 10),
+		strconv.FormatInt(q.limit, 10), strconv.FormatInt(q.cost, 10),
+		flag(q.sliding), flag(q.overdraw))
+}
+
+func flag(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
+// redisDecision turns the script's reply into the decision decide makes on the same state.
+func redisDecision(reply []byte, now int64, q quota) (Decision, error) {
+	vals, err := parseIntArray(reply)
+	if err != nil {
+		return Decision{}, err
+	}
+	if len(vals) != 4 {
+		return Decision{}, fmt.Errorf("counter: redis script answered %d values, want 4", len(vals))
+	}
+	s := state{start: vals[0], count: vals[1], prev: vals[2]}
+	_, d, _ := decide(s, now, q)
+	if fits := vals[3] == 1; q.cost > 0 && fits != d.Allowed {
+		return Decision{}, errors.New("counter: redis script and decide disagree (sliding window too long for Lua's doubles?)")
+	}
+	return d, nil
+}
+
+// parseIntArray reads a RESP array of integers; an error reply becomes an error carrying the
+// reply's first line (Redis error text names no keys or arguments).
+func parseIntArray(reply []byte) ([]int64, error) {
+	line, rest, ok := cutLine(reply)
+	if !ok {
+		return nil, errors.New("counter: truncated redis reply")
+	}
+	switch {
+	case line[0] == '-':
+		msg := string(line[1:])
+		if len(msg) > 120 {
+			msg = msg[:120] + "..."
+		}
+		return nil, fmt.Errorf("counter: redis: %s", msg)
+	case line[0] != '*':
+		return nil, fmt.Errorf("counter: redis answered a %q reply, want an array", line[0])
+	}
+	n, err := strconv.Atoi(string(line[1:]))
+	if err != nil || n < 0 || n > 16 {
+		return nil, errors.New("counter: malformed redis array header")
+	}
+	vals := make([]int64, n)
+	for i := range vals {
+		if line, rest, ok = cutLine(rest); !ok || line[0] != ':' {
+			return nil, errors.New("counter: redis array holds something other than integers")
+		}
+		if vals[i], err = strconv.ParseInt(string(line[1:]), 10, 64); err != nil {
+			return nil, errors.New("counter: malformed redis integer")
+		}
+	}
+	if len(rest) != 0 {
+		return nil, errors.New("counter: trailing bytes after the redis reply")
+	}
+	return vals, nil
+}
+
+// cutLine splits off one CRLF-terminated, non-empty RESP line.
+func cutLine(b []byte) (line, rest []byte, ok bool) {
+	i := bytes.Index(b, []byte("\r\n"))
+	if i < 1 {
+		return nil, nil, false
+	}
+	return b[:i], b[i+2:], true
+}
