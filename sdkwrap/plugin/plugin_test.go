@@ -203,6 +203,30 @@ func TestRequestBodyOverTheLimitIs413(t *testing.T) {
 	}
 }
 
+// A per-request limit: over it, refused with 413, or passed on unseen when asked to.
+func TestRequestBodyLimitPerRequest(t *testing.T) {
+	p := newFW(t, `{"name": "g", "rewrite_model": "m2"}`)
+	refused := p.NewStream()
+	must[wasmhost.Action](t)(refused.RequestHeaders(post("/v1/chat/completions", "x-limit", "10"), false))
+	must[wasmhost.Action](t)(refused.RequestBody([]byte(`{"model":"m1","x":"0123456789"}`), false))
+	if lr := refused.LocalResponse(); lr == nil || lr.Status != 413 || !strings.Contains(string(lr.Body), "larger than 10 bytes") {
+		t.Fatalf("local response %+v", lr)
+	}
+	passed := p.NewStream()
+	body := `{"model":"m1","x":"0123456789"}`
+	must[wasmhost.Action](t)(passed.RequestHeaders(post("/v1/chat/completions", "x-limit", "10", "x-pass-over", "1"), false))
+	if act := must[wasmhost.Action](t)(passed.RequestBody([]byte(body[:20]), false)); act != wasmhost.Continue {
+		t.Fatalf("over the limit: %v, want Continue", act)
+	}
+	must[wasmhost.Action](t)(passed.RequestBody([]byte(body[20:]), true))
+	if _, got := passed.UpstreamRequest(); string(got) != body || passed.LocalResponse() != nil {
+		t.Fatalf("upstream got %q (the model must not be rewritten: unseen)", got)
+	}
+	if !p.LogContains("request body over 10 bytes: passed on unchecked") {
+		t.Fatal("no warning")
+	}
+}
+
 func TestBufferedResponseRewrite(t *testing.T) {
 	p := newFW(t, globalConfig)
 	s := p.NewStream()

@@ -12,6 +12,16 @@ type requestBody struct {
 	buffer   bool // RequestBody wants the whole body
 	held     bool // the headers wait for the body (HoldHeadersForBody)
 	replaced int  // length of a replacement body, -1 when unchanged
+	max      int  // buffer at most this many bytes
+	passOver bool // a larger body goes on unseen instead of being refused
+}
+
+// LimitRequestBody sets this request's body limit (default: the plugin's MaxRequestBody).
+// Over it the body is refused with 413, or with passOver it goes upstream without RequestBody
+// seeing it (logged at warn) - no more than max bytes are ever buffered for the plugin. Call
+// it from RequestHeaders.
+func (s *Stream[C, S]) LimitRequestBody(max int, passOver bool) {
+	s.reqBody.max, s.reqBody.passOver = max, passOver
 }
 
 // SkipRequestBody tells the framework this request's body is not needed: it is not
@@ -32,7 +42,7 @@ func (s *Stream[C, S]) ReplaceRequestBody(body []byte) {
 
 func (s *Stream[C, S]) requestHeaders(endOfStream bool) types.Action {
 	def := s.def
-	s.reqBody = requestBody{buffer: def.RequestBody != nil && !endOfStream, replaced: -1}
+	s.reqBody = requestBody{buffer: def.RequestBody != nil && !endOfStream, replaced: -1, max: def.MaxRequestBody}
 	if !endOfStream && (def.RequestChunk != nil || def.RequestBody != nil && !def.HoldHeadersForBody) {
 		// The headers leave before the body is seen; if a handler changes the body's size
 		// the old content-length would cut it, and Envoy does not fix it.
@@ -59,10 +69,15 @@ func (s *Stream[C, S]) requestBody(bodySize int, endOfStream bool) types.Action 
 		}
 		return types.ActionContinue
 	}
-	if bodySize > s.def.MaxRequestBody {
+	if bodySize > s.reqBody.max {
 		s.reqBody.buffer = false
+		if s.reqBody.passOver {
+			// Held headers and what was buffered go on together.
+			s.log.Warnf("request body over %d bytes: passed on unchecked", s.reqBody.max)
+			return types.ActionContinue
+		}
 		return s.Fail(413, "invalid_request_error", "request_too_large",
-			"request body is larger than "+strconv.Itoa(s.def.MaxRequestBody)+" bytes")
+			"request body is larger than "+strconv.Itoa(s.reqBody.max)+" bytes")
 	}
 	if !endOfStream {
 		return types.ActionPause // the host keeps buffering

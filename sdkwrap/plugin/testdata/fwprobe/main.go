@@ -81,6 +81,9 @@ func requestHeaders(s *plugin.Stream[Config, State]) plugin.Action {
 	}
 	s.Log().Debugf("debug line for %s", s.Path())
 	s.Log().Infof("request to %s", s.Path())
+	if limit, err := strconv.Atoi(s.RequestHeader("x-limit")); err == nil {
+		s.LimitRequestBody(limit, s.RequestHeader("x-pass-over") != "")
+	}
 	if s.RequestHeader("x-req-chunks") != "" {
 		s.SkipRequestBody()
 	}
