@@ -101,7 +101,7 @@ vet:
 # corpus and fails the run.
 FUZZTIME ?= 4s
 fuzz:
-	@grep -rl --include='*_test.go' '^func Fuzz' sdkwrap e2e | sort | while read -r f; do \
+	@grep -rl --include='*_test.go' '^func Fuzz' sdkwrap plugins e2e | sort | while read -r f; do \
 	  dir=$$(dirname "$$f"); \
 	  for t in $$(grep -o '^func Fuzz[A-Za-z0-9_]*' "$$f" | cut -d' ' -f2); do \
 	    echo "fuzz ./$$dir $$t for $(FUZZTIME)"; \
