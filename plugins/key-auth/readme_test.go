@@ -6,7 +6,6 @@ package main_test
 // README says.
 
 import (
-	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -22,11 +21,7 @@ func readmeYAML(t *testing.T) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var blocks []string
-	for _, part := range strings.Split(string(b), "```yaml\n")[1:] {
-		block, _, _ := strings.Cut(part, "```")
-		blocks = append(blocks, block)
-	}
+	blocks := wasmhost.CodeBlocks(b, "yaml")
 	if len(blocks) != 2 {
 		t.Fatalf("%d yaml blocks in README.md, want the WasmPlugin and the Envoy filter", len(blocks))
 	}
@@ -35,40 +30,11 @@ func readmeYAML(t *testing.T) []string {
 
 // The WasmPlugin, turned into the configuration Higress generates from it.
 func TestReadmeHigressExample(t *testing.T) {
-	var wp struct {
-		Spec struct {
-			DefaultConfig map[string]any `yaml:"defaultConfig"`
-			MatchRules    []struct {
-				Ingress []string       `yaml:"ingress"`
-				Domain  []string       `yaml:"domain"`
-				Config  map[string]any `yaml:"config"`
-			} `yaml:"matchRules"`
-		}
-	}
-	if err := yaml.Unmarshal([]byte(readmeYAML(t)[0]), &wp); err != nil {
-		t.Fatal(err)
-	}
-	cfg := wp.Spec.DefaultConfig
-	var rules []map[string]any
-	for _, mr := range wp.Spec.MatchRules {
-		rule := map[string]any{}
-		for k, v := range mr.Config {
-			rule[k] = v
-		}
-		if mr.Ingress != nil {
-			rule["_match_route_"] = mr.Ingress
-		}
-		if mr.Domain != nil {
-			rule["_match_domain_"] = mr.Domain
-		}
-		rules = append(rules, rule)
-	}
-	cfg["_rules_"] = rules
-	raw, err := json.Marshal(cfg)
+	raw, err := wasmhost.HigressConfig([]byte(readmeYAML(t)[0]))
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := newPlugin(t, string(raw))
+	p := newPlugin(t, raw)
 	const alice, bobOld, bobNew = "sk-alice-2bda943cba2b11ecba0700163e1250b5", "sk-bob-old-c8c8e9ca558e4a2dbb62e700dcc40e35", "sk-bob-new-0f6b2d1e9a7c4e58b3d2a1c0e9f8d7c6"
 	passed(t, call(t, p, "default/chat-premium", "/v1/chat/completions", "authorization", "Bearer "+alice), "alice")
 	denied(t, call(t, p, "default/embeddings", "/v1/embeddings", "authorization", "Bearer "+bobNew), 403, "permission_error", "consumer_not_allowed")

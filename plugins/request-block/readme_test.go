@@ -22,11 +22,7 @@ func readmeYAML(t *testing.T) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var blocks []string
-	for _, part := range strings.Split(string(b), "```yaml\n")[1:] {
-		block, _, _ := strings.Cut(part, "```")
-		blocks = append(blocks, block)
-	}
+	blocks := wasmhost.CodeBlocks(b, "yaml")
 	if len(blocks) != 2 {
 		t.Fatalf("%d yaml blocks in README.md, want the WasmPlugin and the Envoy filter", len(blocks))
 	}
@@ -74,40 +70,11 @@ func toolBody(description string) string {
 
 // The WasmPlugin, turned into the configuration Higress generates from it.
 func TestReadmeHigressExample(t *testing.T) {
-	var wp struct {
-		Spec struct {
-			DefaultConfig map[string]any `yaml:"defaultConfig"`
-			MatchRules    []struct {
-				Ingress []string       `yaml:"ingress"`
-				Domain  []string       `yaml:"domain"`
-				Config  map[string]any `yaml:"config"`
-			} `yaml:"matchRules"`
-		}
-	}
-	if err := yaml.Unmarshal([]byte(readmeYAML(t)[0]), &wp); err != nil {
-		t.Fatal(err)
-	}
-	cfg := wp.Spec.DefaultConfig
-	var rules []map[string]any
-	for _, mr := range wp.Spec.MatchRules {
-		rule := map[string]any{}
-		for k, v := range mr.Config {
-			rule[k] = v
-		}
-		if mr.Ingress != nil {
-			rule["_match_route_"] = mr.Ingress
-		}
-		if mr.Domain != nil {
-			rule["_match_domain_"] = mr.Domain
-		}
-		rules = append(rules, rule)
-	}
-	cfg["_rules_"] = rules
-	raw, err := json.Marshal(cfg)
+	raw, err := wasmhost.HigressConfig([]byte(readmeYAML(t)[0]))
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := newPlugin(t, string(raw))
+	p := newPlugin(t, raw)
 	if len(p.LogsAt(wasmhost.LevelWarn)) != 0 {
 		t.Errorf("warnings: %v", p.LogsAt(wasmhost.LevelWarn))
 	}
