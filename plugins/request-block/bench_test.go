@@ -98,11 +98,8 @@ func BenchmarkRequestBlock100Rules4KB(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				s := p.NewStream()
-				if _, err := s.RequestHeaders(headers, false); err != nil {
-					b.Fatal(err)
-				}
-				if _, err := s.RequestBody(body, true); err != nil {
+				s, err := p.Play(wasmhost.Exchange{Request: headers, Body: body})
+				if err != nil {
 					b.Fatal(err)
 				}
 				if i == 0 {
@@ -112,9 +109,6 @@ func BenchmarkRequestBlock100Rules4KB(b *testing.B) {
 					if _, got := s.UpstreamRequest(); len(got) != len(body) {
 						b.Fatalf("upstream got %d bytes", len(got))
 					}
-				}
-				if err := s.Complete(); err != nil {
-					b.Fatal(err)
 				}
 			}
 		})

@@ -34,14 +34,7 @@ func BenchmarkHeaderCycle(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				s := p.NewStream()
-				if _, err := s.RequestHeaders(req, true); err != nil {
-					b.Fatal(err)
-				}
-				if _, err := s.ResponseHeaders(resp, true); err != nil {
-					b.Fatal(err)
-				}
-				if err := s.Complete(); err != nil {
+				if _, err := p.Play(wasmhost.Exchange{Request: req, Response: resp}); err != nil {
 					b.Fatal(err)
 				}
 			}

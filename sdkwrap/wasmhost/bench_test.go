@@ -12,11 +12,7 @@ var benchRequest = H(":method", "GET", ":path", "/", ":authority", "bench")
 
 // cycle runs one request the way Envoy does for a header-only request.
 func cycle(tb testing.TB, p *Plugin) {
-	s := p.NewStream()
-	if _, err := s.RequestHeaders(benchRequest, true); err != nil {
-		tb.Fatal(err)
-	}
-	if err := s.Complete(); err != nil {
+	if _, err := p.Play(Exchange{Request: benchRequest}); err != nil {
 		tb.Fatal(err)
 	}
 }
