@@ -7,7 +7,6 @@ package main
 
 import (
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 
@@ -18,13 +17,9 @@ import (
 // readmeYAML returns the README's yaml code blocks, in order.
 func readmeYAML(t *testing.T) []string {
 	t.Helper()
-	b, err := os.ReadFile("README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	blocks := wasmhost.CodeBlocks(b, "yaml")
-	if len(blocks) != 2 {
-		t.Fatalf("%d yaml blocks in README.md, want the WasmPlugin and the Envoy filter", len(blocks))
+	blocks, err := wasmhost.CodeBlocks("README.md", "yaml")
+	if err != nil || len(blocks) != 2 {
+		t.Fatalf("%d yaml blocks in README.md (%v), want the WasmPlugin and the Envoy filter", len(blocks), err)
 	}
 	return blocks
 }

@@ -3,6 +3,7 @@ package wasmhost
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -11,9 +12,17 @@ import (
 // Helpers for testing the examples a plugin's README shows, read from the README itself, so
 // that docs and code cannot drift apart.
 
-// CodeBlocks returns the fenced code blocks of a Markdown document written in lang (```yaml),
-// in order, without their fences.
-func CodeBlocks(markdown []byte, lang string) []string {
+// CodeBlocks returns the fenced code blocks written in lang (```yaml) of the Markdown file at
+// path, in order, without their fences.
+func CodeBlocks(path, lang string) ([]string, error) {
+	markdown, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return codeBlocks(markdown, lang), nil
+}
+
+func codeBlocks(markdown []byte, lang string) []string {
 	var blocks []string
 	for _, part := range strings.Split(string(markdown), "```"+lang+"\n")[1:] {
 		block, _, _ := strings.Cut(part, "```")

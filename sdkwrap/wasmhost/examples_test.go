@@ -8,7 +8,7 @@ import (
 
 func TestCodeBlocks(t *testing.T) {
 	md := "text\n```yaml\na: 1\n```\n```go\nx\n```\n```yaml\nb: 2\n```\n"
-	if got := CodeBlocks([]byte(md), "yaml"); !reflect.DeepEqual(got, []string{"a: 1\n", "b: 2\n"}) {
+	if got := codeBlocks([]byte(md), "yaml"); !reflect.DeepEqual(got, []string{"a: 1\n", "b: 2\n"}) {
 		t.Fatalf("%q", got)
 	}
 }
