@@ -166,22 +166,7 @@ func (p *promptScanner) object(ctx, depth, nesting int) {
 		p.i++
 		p.space()
 		p.value(p.memberContext(ctx, key), depth, nesting)
-		if p.done() {
-			return
-		}
-		p.space()
-		if p.i == len(p.s) {
-			p.fail()
-			return
-		}
-		switch p.s[p.i] {
-		case ',':
-			p.i++
-		case '}':
-			p.i++
-			return
-		default:
-			p.fail()
+		if !p.another('}') {
 			return
 		}
 	}
@@ -226,25 +211,32 @@ func (p *promptScanner) array(ctx, depth, nesting int) {
 	for !p.done() {
 		p.space()
 		p.value(ctx, depth, nesting)
-		if p.done() {
-			return
-		}
-		p.space()
-		if p.i == len(p.s) {
-			p.fail()
-			return
-		}
-		switch p.s[p.i] {
-		case ',':
-			p.i++
-		case ']':
-			p.i++
-			return
-		default:
-			p.fail()
+		if !p.another(']') {
 			return
 		}
 	}
+}
+
+// another reads what follows an object member or array element: true after a comma (another
+// one comes), false after the closing bracket, or when the scan has stopped or failed.
+func (p *promptScanner) another(closer byte) bool {
+	if p.done() {
+		return false
+	}
+	p.space()
+	switch {
+	case p.i == len(p.s):
+		p.fail()
+		return false
+	case p.s[p.i] == ',':
+		p.i++
+		return true
+	case p.s[p.i] == closer:
+		p.i++
+		return false
+	}
+	p.fail()
+	return false
 }
 
 // str reads a string at p.i (its opening quote) and returns its content, still encoded.
