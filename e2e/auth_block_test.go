@@ -10,12 +10,10 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aiwasm/aiwasm/e2e/fakellm"
 	"github.com/aiwasm/aiwasm/e2e/testbed"
 	"github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/option"
 )
 
 const (
@@ -36,25 +34,9 @@ const (
 
 func authBlockGateway(t *testing.T) (*testbed.Envoy, *fakellm.Server) {
 	t.Helper()
-	fake, err := fakellm.Start(fakellm.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { fake.Close() })
-	envoy := testbed.MustStartEnvoy(t, testbed.Gateway{
-		Plugins: []testbed.Plugin{
-			{Name: "key-auth", Wasm: testbed.Module(t, "key-auth"), Config: keyAuthConfig},
-			{Name: "request-block", Wasm: testbed.Module(t, "request-block"), Config: requestBlockConfig},
-		},
-		Upstreams: map[string]string{"fakellm": fake.Addr()},
-	})
-	return envoy, fake
-}
-
-func openAIClient(e *testbed.Envoy, key string) *openai.Client {
-	c := openai.NewClient(option.WithBaseURL(e.URL+"/v1/"), option.WithAPIKey(key),
-		option.WithMaxRetries(0), option.WithRequestTimeout(30*time.Second))
-	return &c
+	return gatewayToFake(t, fakellm.Config{},
+		testbed.Plugin{Name: "key-auth", Wasm: testbed.Module(t, "key-auth"), Config: keyAuthConfig},
+		testbed.Plugin{Name: "request-block", Wasm: testbed.Module(t, "request-block"), Config: requestBlockConfig})
 }
 
 func chatParams(prompt string) openai.ChatCompletionNewParams {

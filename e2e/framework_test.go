@@ -21,16 +21,8 @@ const fwprobeConfig = `{"name": "global", "rewrite_model": "gpt-4o-mini",
 
 func fwprobeGateway(t *testing.T, config string) (*testbed.Envoy, *fakellm.Server) {
 	t.Helper()
-	fake, err := fakellm.Start(fakellm.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { fake.Close() })
-	envoy := testbed.MustStartEnvoy(t, testbed.Gateway{
-		Plugins:   []testbed.Plugin{{Name: "fwprobe", Wasm: testbed.Module(t, "testdata/fwprobe"), Config: config}},
-		Upstreams: map[string]string{"fakellm": fake.Addr()},
-	})
-	return envoy, fake
+	return gatewayToFake(t, fakellm.Config{},
+		testbed.Plugin{Name: "fwprobe", Wasm: testbed.Module(t, "testdata/fwprobe"), Config: config})
 }
 
 func chatRequest(t *testing.T, e *testbed.Envoy, body string, headers ...string) *http.Response {

@@ -16,18 +16,9 @@ import (
 // it: nothing on the way buffers the events (the first arrives long before the last is
 // sent), and the usage event arrives whole.
 func TestStreamThroughPluginWithOpenAISDK(t *testing.T) {
-	fake, err := fakellm.Start(fakellm.Config{OpenAIKey: "sk-upstream"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fake.Close()
-	envoy := testbed.MustStartEnvoy(t, testbed.Gateway{
-		Plugins:   []testbed.Plugin{{Name: "passthrough", Wasm: testbed.Module(t, "testdata/passthrough")}},
-		Upstreams: map[string]string{"fakellm": fake.Addr()},
-	})
-	client := openai.NewClient(option.WithBaseURL(envoy.URL+"/v1/"), option.WithAPIKey("sk-upstream"),
-		option.WithMaxRetries(0), option.WithRequestTimeout(30*time.Second),
-		option.WithHeader(fakellm.HeaderTokenDelay, "150"))
+	envoy, fake := gatewayToFake(t, fakellm.Config{OpenAIKey: "sk-upstream"},
+		testbed.Plugin{Name: "passthrough", Wasm: testbed.Module(t, "testdata/passthrough")})
+	client := openAIClient(envoy, "sk-upstream", option.WithHeader(fakellm.HeaderTokenDelay, "150"))
 	const prompt = "tell me about streams through an AI gateway"
 	stream := client.Chat.Completions.NewStreaming(context.Background(), openai.ChatCompletionNewParams{
 		Model:         "gpt-4o-mini",
