@@ -4,13 +4,16 @@
 // One interface, Backend, has three implementations:
 //
 //   - Local: proxy-wasm shared data, updated with compare-and-swap. Exact across the worker
-//     threads of one Envoy; each Envoy counts on its own. The default.
+//     threads of one Envoy; each Envoy counts on its own. The default. LocalTable is the same
+//     in a fixed number of slots, reusing idle ones: for descriptors whose values clients
+//     choose (IP addresses, API keys), which would otherwise grow shared data for ever.
 //   - RatelimitService: the envoyproxy/ratelimit service over POST /json. Cluster-wide on any
 //     Envoy; the limits live in the service's own configuration.
 //   - Redis (build tag higress only): one atomic Lua script per Take through Higress's Redis
 //     host functions. Cluster-wide on Higress. A module built without the tag imports no
 //     Redis host function and still loads on upstream Envoy.
 //
+// TakeAll counts one request under several windows at once and admits it only if all allow.
 // Limiter wraps a Backend with the failure policy (fail open or closed, a warning, an error
 // metric). Make backends and limiters when the plugin starts; like everything in a VM they
 // are used from one thread and are not safe for concurrent use.

@@ -36,8 +36,8 @@ type local struct {
 // Memory: one entry per descriptor and window size - the key, a 25-byte value and Envoy's map
 // node, about 150-200 bytes in all - kept until Envoy restarts, because shared data has no
 // delete and no TTL and outlives plugin reloads. Limits keyed by something unbounded (client
-// IPs) grow it with every distinct value: a million addresses cost about 200 MB. Prefer
-// Redis or the ratelimit service for those.
+// IPs) grow it with every distinct value: a million addresses cost about 200 MB. Use
+// LocalTable for those: it bounds the number of entries.
 func Local(prefix string) Backend {
 	return &local{prefix: prefix, store: hostStore{}, now: time.Now}
 }

@@ -19,6 +19,7 @@ func BenchmarkLocalTake(b *testing.B) {
 	for _, c := range []struct{ name, config string }{
 		{"fixed", `{"backend":"local","limit":9007199254740992,"window_ms":60000,"quiet":true}`},
 		{"sliding", `{"backend":"local","limit":9007199254740992,"window_ms":60000,"sliding":true,"quiet":true}`},
+		{"table-sliding", `{"backend":"table","table_keys":10000,"limit":9007199254740992,"window_ms":60000,"sliding":true,"quiet":true}`},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			// The watchdog off: it costs every guest call a goroutine and would blur the price.

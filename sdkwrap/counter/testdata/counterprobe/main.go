@@ -3,8 +3,9 @@
 //
 // Configuration (JSON; every field optional):
 //
-//	backend      "local" (default), "service", "redis" (higress build only) or "none"
-//	             (no counting at all: the baseline of the benchmarks)
+//	backend      "local" (default), "table" (LocalTable of table_keys slots, 64), "service",
+//	             "redis" (higress build only) or "none" (no counting at all: the baseline of
+//	             the benchmarks)
 //	prefix       key prefix for local and redis ("probe/")
 //	limit        units per window (10); window_ms (1000); sliding (false)
 //	cluster      the ratelimit service's or Redis's cluster ("ratelimit" / "redis")
@@ -80,6 +81,8 @@ func (p *plugin) OnPluginStart(int) types.OnPluginStartStatus {
 		return types.OnPluginStartStatusOK
 	case "local":
 		backend = counter.Local(str("prefix", "probe/"))
+	case "table":
+		backend, err = counter.LocalTable(str("prefix", "probe/"), int(num("table_keys", 64)))
 	case "service":
 		backend = counter.RatelimitService(str("cluster", "ratelimit"), str("domain", "aiwasm"), timeout)
 	case "redis":
