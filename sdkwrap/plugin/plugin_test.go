@@ -383,3 +383,70 @@ func TestOversizedEventPassesUntouched(t *testing.T) {
 		t.Fatal("no warning about the oversized event")
 	}
 }
+
+// A request paused for an asynchronous answer stays paused while its body arrives, whether
+// the plugin buffers the body or streams it: a body callback answering Continue would make
+// Envoy send the held headers on with the chunk, before the answer.
+func TestBodyWaitsForAPausedRequest(t *testing.T) {
+	for _, tc := range []struct{ name, chunks string }{{"buffered body", ""}, {"streamed body", "1"}} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newFW(t, globalConfig, wasmhost.WithCluster("checker", nil))
+			s := p.NewStream()
+			h := post("/v1/x", "x-call", "checker")
+			if tc.chunks != "" {
+				h = append(h, [2]string{"x-req-chunks", "1"})
+			}
+			if act := must[wasmhost.Action](t)(s.RequestHeaders(h, false)); act != wasmhost.Pause {
+				t.Fatalf("not paused for the call: %v", act)
+			}
+			for i, chunk := range []string{`{"model":`, `"m1"}`} {
+				if act := must[wasmhost.Action](t)(s.RequestBody([]byte(chunk), i == 1)); act != wasmhost.Pause {
+					t.Fatalf("chunk %d: %v while the call is out", i+1, act)
+				}
+			}
+			if !s.RequestPaused() {
+				t.Fatal("the request left before the answer")
+			}
+			if _, body := s.UpstreamRequest(); len(body) != 0 {
+				t.Fatalf("upstream got %q before the answer", body)
+			}
+			calls := p.PendingHttpCalls()
+			if len(calls) != 1 {
+				t.Fatalf("%d calls pending", len(calls))
+			}
+			if err := calls[0].Respond(200, nil, []byte("ok")); err != nil {
+				t.Fatal(err)
+			}
+			h2, body := s.UpstreamRequest()
+			if s.RequestPaused() || h2.Value("x-call-status") != "200 ok" || string(body) != `{"model":"m1"}` {
+				t.Fatalf("after the answer: paused %v, x-call-status %q, body %q", s.RequestPaused(), h2.Value("x-call-status"), body)
+			}
+		})
+	}
+}
+
+// A refusal sent from an asynchronous answer while the body waited reaches the client whole:
+// the reply ends the wait, and the plugin's handlers leave its own reply alone when Envoy
+// passes it through the plugin's response callbacks.
+func TestRefusalAfterAPausedBodyReachesTheClient(t *testing.T) {
+	p := newFW(t, globalConfig, wasmhost.WithCluster("checker", nil))
+	s := p.NewStream()
+	h := append(post("/v1/x", "x-call", "checker"), [2]string{"x-call-then-fail", "1"})
+	must[wasmhost.Action](t)(s.RequestHeaders(h, false))
+	if act := must[wasmhost.Action](t)(s.RequestBody([]byte(`{"model":"m1"}`), true)); act != wasmhost.Pause {
+		t.Fatalf("body: %v while the call is out", act)
+	}
+	if err := p.PendingHttpCalls()[0].Respond(200, nil, []byte("ok")); err != nil {
+		t.Fatal(err)
+	}
+	lr := s.LocalResponse()
+	if lr == nil || lr.Status != 429 {
+		t.Fatalf("local response %+v", lr)
+	}
+	if h, body := s.ClientResponse(); h.Value(":status") != "429" || !strings.Contains(string(body), "fw_denied_later") || s.ResponsePaused() {
+		t.Fatalf("client got %v %q (paused %v)", h, body, s.ResponsePaused())
+	}
+	if _, body := s.UpstreamRequest(); len(body) != 0 {
+		t.Fatalf("the refused body went upstream: %q", body)
+	}
+}

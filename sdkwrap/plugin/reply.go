@@ -14,7 +14,7 @@ func (s *Stream[C, S]) Reply(status int, headers [][2]string, body []byte) Actio
 	if s.replied {
 		return types.ActionPause
 	}
-	s.replied = true
+	s.replied, s.waiting = true, false
 	if err := proxywasm.SendHttpResponse(uint32(status), headers, body, -1); err != nil {
 		s.log.Errorf("sending a local %d: %v", status, err)
 	}

@@ -50,7 +50,7 @@ func (s *Stream[C, S]) requestHeaders(endOfStream bool) types.Action {
 	}
 	action := types.ActionContinue
 	if def.RequestHeaders != nil {
-		action = def.RequestHeaders(s)
+		action = s.paused(def.RequestHeaders(s))
 	}
 	if s.replied || action == types.ActionPause {
 		return types.ActionPause
@@ -63,6 +63,11 @@ func (s *Stream[C, S]) requestHeaders(endOfStream bool) types.Action {
 }
 
 func (s *Stream[C, S]) requestBody(bodySize int, endOfStream bool) types.Action {
+	if s.waiting && !s.reqBody.buffer {
+		// Envoy buffers these chunks and sends them on at Resume; RequestChunk does not see
+		// them (it would see them again with every later chunk).
+		return types.ActionPause
+	}
 	if !s.reqBody.buffer {
 		if s.def.RequestChunk != nil {
 			s.requestChunk(bodySize, endOfStream)
@@ -88,7 +93,7 @@ func (s *Stream[C, S]) requestBody(bodySize int, endOfStream bool) types.Action 
 		s.log.Errorf("reading the request body: %v", err)
 		return s.Fail(500, "server_error", "plugin_error", "the gateway could not read the request body")
 	}
-	action := s.def.RequestBody(s, body)
+	action := s.paused(s.def.RequestBody(s, body))
 	if s.replied {
 		return types.ActionPause
 	}

@@ -73,7 +73,7 @@ func (s *Stream[C, S]) responseHeaders(endOfStream bool) types.Action {
 	}
 	action := types.ActionContinue
 	if s.def.ResponseHeaders != nil {
-		action = s.def.ResponseHeaders(s)
+		action = s.paused(s.def.ResponseHeaders(s))
 	}
 	s.resp.mode = s.usableMode(s.resp.mode)
 	if endOfStream {
@@ -87,6 +87,9 @@ func (s *Stream[C, S]) responseHeaders(endOfStream bool) types.Action {
 }
 
 func (s *Stream[C, S]) responseBody(bodySize int, endOfStream bool) types.Action {
+	if s.waiting && s.resp.mode != ModeBuffer {
+		return types.ActionPause // as for the request: chunks wait unseen in Envoy's buffer
+	}
 	switch s.resp.mode {
 	case ModeBuffer:
 		return s.bufferedResponse(bodySize, endOfStream)
@@ -128,7 +131,7 @@ func (s *Stream[C, S]) bufferedResponse(bodySize int, endOfStream bool) types.Ac
 		s.log.Warnf("reading the response body: %v", err)
 		return types.ActionContinue
 	}
-	return s.def.ResponseBody(s, body)
+	return s.paused(s.def.ResponseBody(s, body))
 }
 
 // responseEvents turns this chunk into the bytes of the events it completes, as the plugin

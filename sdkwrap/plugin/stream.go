@@ -21,9 +21,14 @@ type Stream[C, S any] struct {
 	id   uint32
 	log  Logger
 
-	active    bool // a configuration matched; otherwise every callback passes through
-	inResp    bool // the response has started: Resume resumes the response
-	replied   bool // the plugin answered the request itself
+	active  bool // a configuration matched; otherwise every callback passes through
+	inResp  bool // the response has started: Resume resumes the response
+	replied bool // the plugin answered the request itself
+	// waiting: a handler returned Pause (to wait for an asynchronous answer) and Resume has
+	// not been called. Body callbacks keep the stream paused meanwhile: a body callback that
+	// returned Continue would make Envoy send the held headers on with the chunk
+	// (allow_on_headers_stop_iteration), before the answer.
+	waiting   bool
 	reqBody   requestBody
 	resp      responseBody
 	consumer  string
@@ -49,6 +54,7 @@ func (s *Stream[C, S]) Replied() bool { return s.replied }
 // Resume lets a paused stream go on: the request, or the response once it has started.
 // Call it from the callback of an asynchronous call made while the stream was paused.
 func (s *Stream[C, S]) Resume() {
+	s.waiting = false
 	var err error
 	if s.inResp {
 		err = proxywasm.ResumeHttpResponse()
@@ -58,6 +64,22 @@ func (s *Stream[C, S]) Resume() {
 	if err != nil {
 		s.log.Warnf("resume: %v", err)
 	}
+}
+
+// paused records a handler's Pause; the stream then waits for Resume.
+func (s *Stream[C, S]) paused(a types.Action) types.Action {
+	if a == types.ActionPause && !s.replied {
+		s.waiting = true
+	}
+	return a
+}
+
+// held is a body callback's action while the stream may be waiting for Resume.
+func (s *Stream[C, S]) held(a types.Action) types.Action {
+	if s.waiting {
+		return types.ActionPause
+	}
+	return a
 }
 
 func (s *Stream[C, S]) OnHttpRequestHeaders(_ int, endOfStream bool) types.Action {
@@ -74,22 +96,24 @@ func (s *Stream[C, S]) OnHttpRequestBody(bodySize int, endOfStream bool) types.A
 	if !s.active || s.replied {
 		return types.ActionContinue
 	}
-	return s.requestBody(bodySize, endOfStream)
+	return s.held(s.requestBody(bodySize, endOfStream))
 }
 
 func (s *Stream[C, S]) OnHttpResponseHeaders(_ int, endOfStream bool) types.Action {
 	s.inResp = true
-	if !s.active {
+	if !s.active || s.replied {
+		// Envoy passes a plugin's own local reply through the plugin's response
+		// callbacks: handlers are for the upstream's answer, the reply is already final.
 		return types.ActionContinue
 	}
 	return s.responseHeaders(endOfStream)
 }
 
 func (s *Stream[C, S]) OnHttpResponseBody(bodySize int, endOfStream bool) types.Action {
-	if !s.active {
+	if !s.active || s.replied {
 		return types.ActionContinue
 	}
-	return s.responseBody(bodySize, endOfStream)
+	return s.held(s.responseBody(bodySize, endOfStream))
 }
 
 func (s *Stream[C, S]) OnHttpStreamDone() {

@@ -227,8 +227,12 @@ func sendLocalResponse(v *vm, p []uint64) status {
 	if err != nil {
 		return statusBadArgument
 	}
+	first := s.local == nil
 	s.local = &LocalResponse{Status: int(p[0]), Details: strings.ReplaceAll(details, " ", "_"),
 		Body: append([]byte(nil), body...), Headers: lowered(h), GrpcStatus: int32(uint32(p[7]))}
+	if first {
+		v.post(s.passLocalReply)
+	}
 	return statusOK
 }
 

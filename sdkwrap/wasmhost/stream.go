@@ -2,6 +2,8 @@ package wasmhost
 
 import (
 	"errors"
+	"fmt"
+	"strconv"
 
 	"github.com/tetratelabs/wazero/api"
 )
@@ -88,7 +90,8 @@ func (s *Stream) RequestHeaders(h Headers, endOfStream bool) (_ Action, err erro
 }
 
 // RequestBody delivers one chunk of the request body. As in Envoy, data the plugin paused on is
-// buffered and handed to it again, with the new chunk appended, on the next call.
+// buffered and handed to it again, with the new chunk appended, on the next call; Continue
+// lets paused headers go on too.
 func (s *Stream) RequestBody(chunk []byte, endOfStream bool) (_ Action, err error) {
 	v := s.vm
 	v.enter()
@@ -96,6 +99,9 @@ func (s *Stream) RequestBody(chunk []byte, endOfStream bool) (_ Action, err erro
 	s.reqBuffer = append(s.reqBuffer, chunk...)
 	a, err := s.invoke("proxy_on_request_body", v.exports.requestBody, uint64(s.id), uint64(len(s.reqBuffer)), b2u(endOfStream))
 	if err == nil && a == Continue {
+		// As Envoy does with allow_on_headers_stop_iteration: headers paused earlier go on
+		// with the data.
+		s.reqPaused = false
 		s.flushRequest()
 	}
 	return a, err
@@ -129,6 +135,7 @@ func (s *Stream) ResponseBody(chunk []byte, endOfStream bool) (_ Action, err err
 	s.respBuffer = append(s.respBuffer, chunk...)
 	a, err := s.invoke("proxy_on_response_body", v.exports.responseBody, uint64(s.id), uint64(len(s.respBuffer)), b2u(endOfStream))
 	if err == nil && a == Continue {
+		s.respPaused = false
 		s.flushResponse()
 	}
 	return a, err
@@ -164,6 +171,35 @@ func (s *Stream) Complete() (err error) {
 		return err
 	}
 	_, err = v.callOn(s.id, "proxy_on_delete", v.exports.delete, id)
+	return err
+}
+
+// passLocalReply runs the plugin's local reply through its own response callbacks, as Envoy
+// does once the callback that sent it has returned; ClientResponse then shows the reply as
+// the client gets it. A plugin that pauses its own reply would leave the client waiting in
+// Envoy until a timeout: that is an error here.
+func (s *Stream) passLocalReply() (err error) {
+	v := s.vm
+	v.enter()
+	defer v.leaveWith(&err)
+	l := s.local
+	if s.done || s.err != nil {
+		return nil
+	}
+	s.respHeaders = append(H(":status", strconv.Itoa(l.Status)), l.Headers...)
+	s.respBuffer = append([]byte(nil), l.Body...)
+	id := uint64(s.id)
+	a, err := s.invoke("proxy_on_response_headers", v.exports.responseHeaders, id, uint64(len(s.respHeaders)), b2u(len(l.Body) == 0))
+	if err == nil && a != Pause && len(l.Body) > 0 {
+		a, err = s.invoke("proxy_on_response_body", v.exports.responseBody, id, uint64(len(s.respBuffer)), 1)
+	}
+	if err == nil && a == Pause {
+		s.respPaused = true
+		return fmt.Errorf("wasmhost: the plugin paused its own local reply (%d): Envoy would hold it from the client until a timeout", l.Status)
+	}
+	if err == nil {
+		s.flushResponse()
+	}
 	return err
 }
 
