@@ -24,6 +24,9 @@ func TakeAll(b Backend, reqs []Request, done func(index int, d Decision, err err
 	case len(reqs) == 0:
 		done(-1, Decision{Allowed: true, Unlimited: true}, nil)
 		return false
+	case len(reqs) == 1:
+		// The common case, without the bookkeeping of several Takes.
+		return b.Take(reqs[0], func(d Decision, err error) { done(0, d, err) })
 	case len(reqs) > 1 && answersAtOnce(b):
 		if i, d, err, stop := readAll(b, reqs); stop {
 			done(i, d, err)
