@@ -1,0 +1,131 @@
+package main
+
+import (
+	"github.com/aiwasm/aiwasm/sdkwrap/config"
+	"github.com/aiwasm/aiwasm/sdkwrap/counter"
+)
+
+// Config is one scope's configuration (the global one, or a _rules_ entry's, which is the
+// global one with the rule's top-level keys laid over it), validated, with its counters made:
+// the request path only reads it.
+type Config struct {
+	rule   string // rule_name: the first descriptor entry, keeping rules' counters apart
+	source source
+	keys   *keyTable // limit_keys; nil with global_threshold
+	global *entry    // global_threshold; nil otherwise
+
+	sliding bool // window "sliding"
+
+	code    int    // rejected_code
+	message string // rejected_msg
+
+	showQuota bool // show_limit_quota_header
+	ietf      bool // ietf_headers
+
+	// fixed counts exact keys and global_threshold, table per-value keys (*, regexp, CIDR);
+	// with a remote backend they are the same limiter.
+	fixed, table *counter.Limiter
+	// remote: the ratelimit service owns the limits, so headers report its numbers only.
+	remote bool
+}
+
+// Defaults.
+const (
+	defaultRule         = "default"
+	defaultRejectedCode = 429
+	defaultRejectedMsg  = "Too many requests, please try again later."
+)
+
+func parseConfig(r *config.Reader) (*Config, error) {
+	c := &Config{rule: readRuleName(r)}
+	c.source = readSource(r)
+	switch c.source.kind {
+	case byGlobal:
+		c.global = readGlobal(r)
+	case byNothing:
+		if r.Has("limit_keys") {
+			// Checked as far as possible without a source (a global part whose rules
+			// choose one): key forms that depend on the source are taken as exact.
+			readKeys(r, &c.source)
+		}
+	default:
+		c.keys = readKeys(r, &c.source)
+	}
+	c.sliding = r.Enum("window", "sliding", "fixed", "sliding") == "sliding"
+	c.code = r.Int("rejected_code", defaultRejectedCode, config.Min(400), config.Max(599))
+	c.message = r.String("rejected_msg", defaultRejectedMsg, config.NonEmpty())
+	c.showQuota = r.Bool("show_limit_quota_header", true)
+	c.ietf = r.Bool("ietf_headers", false)
+	backend := readBackend(r)
+	c.remote = backend.kind == backendService
+	if r.Has("rule_items") {
+		r.Failf("rule_items", "not supported: write one limit_by_* with its limit_keys at the top level "+
+			"(a configuration, or a _rules_ entry, counts by one thing)")
+	}
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	if c.source.kind == byNothing {
+		return noLimit(r)
+	}
+	warnSharedRule(r)
+	var err error
+	c.fixed, c.table, err = backend.limiters(c.rule, c.keys.perValue())
+	if err != nil {
+		r.Failf("backend", "%v", err)
+		return nil, r.Err()
+	}
+	return c, nil
+}
+
+// readRuleName reads rule_name. It names counters (a descriptor entry, a table's shared-data
+// prefix), so it is kept to characters that need no escaping anywhere.
+func readRuleName(r *config.Reader) string {
+	name := r.String("rule_name", defaultRule, config.NonEmpty())
+	if len(name) > 64 {
+		r.Failf("rule_name", "at most 64 characters, got %d", len(name))
+	}
+	for _, ch := range name {
+		if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '-' || ch == '_' || ch == '.' || ch == ':') {
+			r.Failf("rule_name", "%q: use letters, digits, '-', '_', '.' and ':' only", clip(name))
+			break
+		}
+	}
+	return name
+}
+
+// warnSharedRule warns about a _rules_ entry that counts without a rule_name (its own or the
+// top level's): it would share the counters of every other scope without one.
+func warnSharedRule(r *config.Reader) {
+	if r.Path() != "" && !r.Has("rule_name") {
+		r.Warnf("", "no rule_name: this rule counts under %q, as the top level and every other rule without one do, "+
+			"so their counters are shared; give it a rule_name of its own", defaultRule)
+	}
+}
+
+// noLimit decides what a configuration that counts by nothing means:
+//   - a _rules_ entry turns limiting off where it matches (with a warning);
+//   - the global part of a configuration with _rules_ holds settings the rules share, and
+//     requests no rule matches are not limited;
+//   - anything else is refused: the plugin would never do anything.
+func noLimit(r *config.Reader) (*Config, error) {
+	if r.Path() != "" {
+		r.Warnf("", "nothing to count by: requests this rule matches are not limited")
+		return nil, nil
+	}
+	for _, k := range r.Keys() {
+		if k == "_rules_" {
+			return nil, nil
+		}
+	}
+	r.Failf("", "nothing to count by: set one of %s", sourceNames)
+	return nil, r.Err()
+}
+
+// limiter is the limiter that counts e's values.
+func (c *Config) limiter(e *entry) *counter.Limiter {
+	if e.perValue && c.table != nil {
+		return c.table
+	}
+	return c.fixed
+}

@@ -1,0 +1,29 @@
+//go:build !higress
+
+package main
+
+import (
+	"errors"
+
+	"github.com/aiwasm/aiwasm/sdkwrap/config"
+	"github.com/aiwasm/aiwasm/sdkwrap/counter"
+)
+
+// redisSettings is empty in the default build: upstream Envoy has no Redis host functions,
+// and a module importing them would not load there.
+type redisSettings struct{}
+
+func readRedis(r *config.Reader, wanted bool) redisSettings {
+	switch {
+	case wanted:
+		r.Failf("backend", `"redis" needs the higress build of key-rate-limit (out/higress/key-rate-limit.wasm, built with -tags higress), which runs on Higress only; `+
+			`on Envoy use "ratelimit-service" for cluster-wide limits`)
+	case r.Has("redis"):
+		r.Failf("redis", `only with backend "redis", in the higress build`)
+	}
+	return redisSettings{}
+}
+
+func (redisSettings) backend() (counter.Backend, error) {
+	return nil, errors.New("the redis backend needs the higress build")
+}
