@@ -1,7 +1,9 @@
 # aiwasm: build the proxy-wasm modules and run every test.
 #
-#   make build   every plugins/<name>/ into out/<name>.wasm (and the host's test plugins into
-#                out/testdata/), reproducibly
+#   make build   every plugins/<name>/ into out/<name>.wasm for any Envoy >= 1.39, and with
+#                -tags higress into out/higress/<name>.wasm (adds Higress's Redis host
+#                functions where a plugin can use them); the host's test plugins into
+#                out/testdata/; reproducibly
 #   make test    gofmt check, go vet (native and wasip1), all Go tests: native, wasm under the
 #                wazero host, and e2e against a real Envoy, redis-server and ratelimit service;
 #                then every fuzz target briefly (make fuzz FUZZTIME=1m for longer)
@@ -31,15 +33,16 @@ TESTDATA_DIRS := $(patsubst %/main.go,%,$(wildcard sdkwrap/*/testdata/*/main.go)
 all: build
 
 build:
-	@mkdir -p out/testdata
+	@mkdir -p out/testdata out/higress
 	@for p in $(PLUGINS); do \
-	  echo "build plugins/$$p -> out/$$p.wasm"; \
-	  (cd plugins/$$p && $(WASM_BUILD) -o ../../out/$$p.wasm .) || exit 1; \
+	  echo "build plugins/$$p -> out/$$p.wasm, out/higress/$$p.wasm"; \
+	  (cd plugins/$$p && $(WASM_BUILD) -o ../../out/$$p.wasm . && \
+	    $(WASM_BUILD) -tags higress -o ../../out/higress/$$p.wasm .) || exit 1; \
 	done
 	@for d in $(TESTDATA_DIRS); do \
 	  (cd $$d && $(WASM_BUILD) -o $(CURDIR)/out/testdata/$$(basename $$d).wasm .) || exit 1; \
 	done
-	@cd out && sha256sum $$(ls *.wasm testdata/*.wasm 2>/dev/null) > SHA256SUMS && cat SHA256SUMS
+	@cd out && sha256sum $$(ls *.wasm higress/*.wasm testdata/*.wasm 2>/dev/null) > SHA256SUMS && cat SHA256SUMS
 
 deps:
 	$(GO) mod download
@@ -95,6 +98,7 @@ vet:
 	$(GO) vet ./...
 	GOOS=wasip1 GOARCH=wasm $(GO) vet ./sdkwrap/bridge/ $(addprefix ./plugins/,$(PLUGINS)) \
 	  $(addprefix ./,$(TESTDATA_DIRS))
+	GOOS=wasip1 GOARCH=wasm $(GO) vet -tags higress ./sdkwrap/counter/ $(addprefix ./plugins/,$(PLUGINS))
 
 # Every fuzz target (func FuzzXxx in a _test.go) runs for FUZZTIME on top of its committed seed
 # corpus (testdata/fuzz/), which plain go test already replays. A finding is written to that
