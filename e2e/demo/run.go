@@ -35,7 +35,13 @@ func Run(w io.Writer, env *Env, steps []Step) int {
 	for i, s := range steps {
 		fmt.Fprintf(w, "\n== %d/%d  %s\n   %s\n", i+1, len(steps), s.Title, s.Why)
 		fmt.Fprintf(w, "   $ %s\n", curl(env.Envoy.URL, s))
-		r, err := do(client, env.Envoy.URL, s, w)
+		var r Result
+		var err error
+		for range max(s.Repeat, 1) {
+			if r, err = do(client, env.Envoy.URL, s, w); err != nil {
+				break
+			}
+		}
 		if err != nil {
 			fmt.Fprintf(w, "   FAILED: %v\n", err)
 			failed++
@@ -67,6 +73,11 @@ func do(client *http.Client, base string, s Step, w io.Writer) (Result, error) {
 	}
 	defer resp.Body.Close()
 	fmt.Fprintf(w, "   <- %s (%s to the headers)\n", resp.Status, time.Since(start).Round(time.Millisecond))
+	for _, name := range s.Show {
+		if v := resp.Header.Get(name); v != "" {
+			fmt.Fprintf(w, "      %s: %s\n", name, v)
+		}
+	}
 	r := Result{Status: resp.StatusCode, Header: resp.Header}
 	if !s.Stream || resp.StatusCode != 200 {
 		b, err := io.ReadAll(resp.Body)

@@ -21,6 +21,10 @@ type Step struct {
 	Check   func(Result) error
 	// Needs names the plugins the step shows; it is played only when they are in the chain.
 	Needs []string
+	// Repeat sends the request this many times (0 and 1: once); Check sees the last answer.
+	Repeat int
+	// Show names response headers worth printing with each answer.
+	Show []string
 }
 
 // Result is what came back.
@@ -154,10 +158,41 @@ func pluginSteps(auth map[string]string) []Step {
 			},
 		},
 		{
-			Title: "A known consumer without permission", Why: "bob has a valid key, but envoy/gateway.yaml allows only alice: 403.",
+			Title: "A known consumer without permission", Why: "bob has a valid key, but envoy/gateway.yaml allows only alice and carol: 403.",
 			Method: "POST", Path: "/v1/chat/completions", Body: chatBody(false), Needs: []string{"key-auth"},
 			Headers: withJSON(map[string]string{"authorization": "Bearer sk-bob-demo"}),
 			Check:   func(r Result) error { return expect(r, 403, `"permission_error"`) },
+		},
+		{
+			Title: "Rate-limit headers", Why: "key-rate-limit counts alice's requests per consumer and tells her where she stands: X-RateLimit-Limit, -Remaining, -Reset.",
+			Method: "GET", Path: "/v1/models", Headers: auth, Needs: []string{"key-auth", "key-rate-limit"},
+			Show: []string{"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"},
+			Check: func(r Result) error {
+				if err := expect(r, 200, ""); err != nil {
+					return err
+				}
+				for _, h := range []string{"X-Ratelimit-Limit", "X-Ratelimit-Remaining", "X-Ratelimit-Reset"} {
+					if len(r.Header[h]) == 0 {
+						return fmt.Errorf("no %s header", h)
+					}
+				}
+				return nil
+			},
+		},
+		{
+			Title: "Over the limit", Why: "carol's plan allows 2 requests a minute (envoy/gateway.yaml): her third is refused with 429 and Retry-After, before any provider is asked.",
+			Method: "GET", Path: "/v1/models", Repeat: 3, Needs: []string{"key-auth", "key-rate-limit"},
+			Show:    []string{"X-RateLimit-Remaining", "Retry-After"},
+			Headers: map[string]string{"authorization": "Bearer sk-carol-demo"},
+			Check: func(r Result) error {
+				if err := expect(r, 429, `"rate_limit_exceeded"`); err != nil {
+					return err
+				}
+				if len(r.Header["Retry-After"]) == 0 {
+					return fmt.Errorf("no Retry-After header")
+				}
+				return nil
+			},
 		},
 		{
 			Title: "A blocked prompt", Why: "request-block reads the text the model would read and refuses a deny-listed phrase before it reaches the provider.",

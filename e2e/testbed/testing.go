@@ -8,10 +8,18 @@ import (
 )
 
 // MustStartEnvoy starts Envoy for a test and stops it when the test ends. On failure the test
-// shows the end of Envoy's log and its access log, so the cause is in the test output.
-func MustStartEnvoy(t testing.TB, g Gateway) *Envoy {
+// shows the end of Envoy's log and its access log, so the cause is in the test output. opts, at
+// most one, set the worker count or log level; Dir defaults to a test directory.
+func MustStartEnvoy(t testing.TB, g Gateway, opts ...EnvoyOptions) *Envoy {
 	t.Helper()
-	e, err := StartEnvoy(g, EnvoyOptions{Dir: t.TempDir()})
+	var opt EnvoyOptions
+	if len(opts) > 0 {
+		opt = opts[0]
+	}
+	if opt.Dir == "" {
+		opt.Dir = t.TempDir()
+	}
+	e, err := StartEnvoy(g, opt)
 	if err != nil {
 		t.Fatalf("starting Envoy: %v", err)
 	}
