@@ -25,6 +25,9 @@ type Step struct {
 	Repeat int
 	// Show names response headers worth printing with each answer.
 	Show []string
+	// Upstream is how many of a step with Needs's requests reach the fake LLM (the others a
+	// plugin answers itself); a step without Needs always reaches it.
+	Upstream int
 }
 
 // Result is what came back.
@@ -166,7 +169,7 @@ func pluginSteps(auth map[string]string) []Step {
 		{
 			Title: "Rate-limit headers", Why: "key-rate-limit counts alice's requests per consumer and tells her where she stands: X-RateLimit-Limit, -Remaining, -Reset.",
 			Method: "GET", Path: "/v1/models", Headers: auth, Needs: []string{"key-auth", "key-rate-limit"},
-			Show: []string{"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"},
+			Show: []string{"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"}, Upstream: 1,
 			Check: func(r Result) error {
 				if err := expect(r, 200, ""); err != nil {
 					return err
@@ -182,7 +185,7 @@ func pluginSteps(auth map[string]string) []Step {
 		{
 			Title: "Over the limit", Why: "carol's plan allows 2 requests a minute (envoy/gateway.yaml): her third is refused with 429 and Retry-After, before any provider is asked.",
 			Method: "GET", Path: "/v1/models", Repeat: 3, Needs: []string{"key-auth", "key-rate-limit"},
-			Show:    []string{"X-RateLimit-Remaining", "Retry-After"},
+			Show: []string{"X-RateLimit-Remaining", "Retry-After"}, Upstream: 2,
 			Headers: map[string]string{"authorization": "Bearer sk-carol-demo"},
 			Check: func(r Result) error {
 				if err := expect(r, 429, `"rate_limit_exceeded"`); err != nil {
