@@ -46,8 +46,10 @@ func main() {
 // The request every run sends: a small non-streamed chat completion.
 const chatBody = `{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hello to the load test"}]}`
 
-// chainHeaders let a request through the example chain's key-auth.
-var chainHeaders = []string{"authorization: Bearer sk-alice-demo"}
+// chainHeaders let a request through the example chain's key-auth, and name a consumer for
+// key-rate-limit when it runs alone (in the chain, key-auth replaces it with alice), so that
+// every scenario with key-rate-limit counts each request.
+var chainHeaders = []string{"authorization: Bearer sk-alice-demo", "x-mse-consumer: loadbench"}
 
 func run(dur string, reps int, rate float64, conns int) error {
 	fortio, err := findFortio()
