@@ -8,42 +8,16 @@ package main_test
 import (
 	"encoding/json"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/aiwasm/aiwasm/sdkwrap/wasmhost"
 )
 
-var (
-	moduleOnce sync.Once
-	moduleErr  error
-	keyAuth    *wasmhost.Module
-)
-
 // module is key-auth compiled and loaded once, with the host's watchdog.
-func module(t testing.TB) *wasmhost.Module {
-	t.Helper()
-	moduleOnce.Do(func() {
-		var path string
-		if path, moduleErr = wasmhost.BuildPlugin("."); moduleErr == nil {
-			keyAuth, moduleErr = wasmhost.Load(path)
-		}
-	})
-	if moduleErr != nil {
-		t.Fatal(moduleErr)
-	}
-	return keyAuth
-}
+func module(t testing.TB) *wasmhost.Module { return wasmhost.SharedModule(t, ".") }
 
 // modulePath is the compiled module's file, for tests that load it their own way.
-func modulePath(t testing.TB) string {
-	t.Helper()
-	path, err := wasmhost.BuildPlugin(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
+func modulePath(t testing.TB) string { return wasmhost.PluginPath(t, ".") }
 
 // The credentials of the test consumers; secrets lists them all, with a key nobody has,
 // for the scans that prove none is ever logged or answered.

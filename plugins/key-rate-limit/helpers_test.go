@@ -8,45 +8,19 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/aiwasm/aiwasm/sdkwrap/wasmhost"
 )
 
-var (
-	buildMu sync.Mutex
-	modules = map[string]*wasmhost.Module{}
-)
-
 // modulePath is the plugin compiled to Wasm (with build tags), for tests that load it their
 // own way.
-func modulePath(t testing.TB, tags ...string) string {
-	t.Helper()
-	path, err := wasmhost.BuildPlugin(".", tags...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
+func modulePath(t testing.TB, tags ...string) string { return wasmhost.PluginPath(t, ".", tags...) }
 
 // module is the default build, compiled and loaded once per test binary, with the host's
 // watchdog.
-func module(t testing.TB) *wasmhost.Module {
-	t.Helper()
-	buildMu.Lock()
-	defer buildMu.Unlock()
-	if m, ok := modules["default"]; ok {
-		return m
-	}
-	m, err := wasmhost.Load(modulePath(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	modules["default"] = m
-	return m
-}
+func module(t testing.TB) *wasmhost.Module { return wasmhost.SharedModule(t, ".") }
 
 // t0 is midnight UTC: a boundary of every window size, so tests know where windows start.
 var t0 = time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC)

@@ -7,34 +7,13 @@ package main
 
 import (
 	"strconv"
-	"sync"
 	"testing"
 
 	"github.com/aiwasm/aiwasm/sdkwrap/wasmhost"
 )
 
-var (
-	moduleOnce sync.Once
-	moduleWasm *wasmhost.Module
-	moduleErr  error
-)
-
 // module is this plugin, compiled to Wasm and loaded once per test binary.
-func module(t testing.TB) *wasmhost.Module {
-	t.Helper()
-	moduleOnce.Do(func() {
-		path, err := wasmhost.BuildPlugin(".")
-		if err != nil {
-			moduleErr = err
-			return
-		}
-		moduleWasm, moduleErr = wasmhost.Load(path)
-	})
-	if moduleErr != nil {
-		t.Fatal(moduleErr)
-	}
-	return moduleWasm
-}
+func module(t testing.TB) *wasmhost.Module { return wasmhost.SharedModule(t, ".") }
 
 func newPlugin(t testing.TB, config string, opts ...wasmhost.PluginOption) *wasmhost.Plugin {
 	t.Helper()

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,35 +15,14 @@ import (
 // t0 is a minute boundary (Unix ms): test clocks start there so windows line up.
 const t0 = 1_795_240_980_000
 
-var (
-	buildMu sync.Mutex
-	modules = map[string]*wasmhost.Module{}
-)
-
 // probePath builds testdata/counterprobe (with build tags) once per test binary.
 func probePath(t testing.TB, tags ...string) string {
-	t.Helper()
-	path, err := wasmhost.BuildPlugin("testdata/counterprobe", tags...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return wasmhost.PluginPath(t, "testdata/counterprobe", tags...)
 }
 
 // defaultProbe is the probe as upstream Envoy loads it (strict import check on), loaded once.
 func defaultProbe(t testing.TB) *wasmhost.Module {
-	t.Helper()
-	buildMu.Lock()
-	defer buildMu.Unlock()
-	if m, ok := modules["default"]; ok {
-		return m
-	}
-	m, err := wasmhost.Load(probePath(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	modules["default"] = m
-	return m
+	return wasmhost.SharedModule(t, "testdata/counterprobe")
 }
 
 // newPlugin starts a probe plugin whose clock stands at t0 unless opts say otherwise.

@@ -14,21 +14,7 @@ import (
 	"github.com/aiwasm/aiwasm/sdkwrap/wasmhost"
 )
 
-var fwprobeModule *wasmhost.Module
-
-func module(t testing.TB) *wasmhost.Module {
-	t.Helper()
-	if fwprobeModule == nil {
-		path, err := wasmhost.BuildPlugin("testdata/fwprobe")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if fwprobeModule, err = wasmhost.Load(path); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return fwprobeModule
-}
+func module(t testing.TB) *wasmhost.Module { return wasmhost.SharedModule(t, "testdata/fwprobe") }
 
 func newFW(t testing.TB, config string, opts ...wasmhost.PluginOption) *wasmhost.Plugin {
 	t.Helper()

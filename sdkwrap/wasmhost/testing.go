@@ -1,0 +1,51 @@
+package wasmhost
+
+import (
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+)
+
+var (
+	sharedMu      sync.Mutex
+	sharedModules = map[string]*Module{}
+)
+
+// SharedModule is the plugin in dir (built with BuildPlugin and tags) loaded with the default
+// options (strict import check, watchdog on), once per test binary: every test of a package
+// shares one compiled module and makes its own plugins from it. A build or load failure fails
+// t. Close is left to the process's end.
+func SharedModule(t testing.TB, dir string, tags ...string) *Module {
+	t.Helper()
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := fmt.Sprint(abs, tags)
+	sharedMu.Lock()
+	defer sharedMu.Unlock()
+	if m, ok := sharedModules[key]; ok {
+		return m
+	}
+	path, err := BuildPlugin(dir, tags...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sharedModules[key] = m
+	return m
+}
+
+// PluginPath is BuildPlugin for tests: the .wasm file of the plugin in dir, or t fails.
+func PluginPath(t testing.TB, dir string, tags ...string) string {
+	t.Helper()
+	path, err := BuildPlugin(dir, tags...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
