@@ -120,15 +120,7 @@ func Script(env *Env) []Step {
 			Title: "A provider out of quota", Why: "x-fake-status makes the fake fail like a provider would: 429 with Retry-After. Envoy passes it on as is.",
 			Method: "POST", Path: "/v1/chat/completions", Body: chatBody(false),
 			Headers: withJSON(auth, "x-fake-status", "429"),
-			Check: func(r Result) error {
-				if err := expect(r, 429, `"rate_limit_exceeded"`); err != nil {
-					return err
-				}
-				if len(r.Header["Retry-After"]) == 0 {
-					return fmt.Errorf("no Retry-After header")
-				}
-				return nil
-			},
+			Check:   func(r Result) error { return expectRetryAfter(r, 429, `"rate_limit_exceeded"`) },
 		},
 	}
 	steps = append(steps, pluginSteps(auth)...)
@@ -187,15 +179,7 @@ func pluginSteps(auth map[string]string) []Step {
 			Method: "GET", Path: "/v1/models", Repeat: 3, Needs: []string{"key-auth", "key-rate-limit"},
 			Show: []string{"X-RateLimit-Remaining", "Retry-After"}, Upstream: 2,
 			Headers: map[string]string{"authorization": "Bearer sk-carol-demo"},
-			Check: func(r Result) error {
-				if err := expect(r, 429, `"rate_limit_exceeded"`); err != nil {
-					return err
-				}
-				if len(r.Header["Retry-After"]) == 0 {
-					return fmt.Errorf("no Retry-After header")
-				}
-				return nil
-			},
+			Check:   func(r Result) error { return expectRetryAfter(r, 429, `"rate_limit_exceeded"`) },
 		},
 		{
 			Title: "A blocked prompt", Why: "request-block reads the text the model would read and refuses a deny-listed phrase before it reaches the provider.",
@@ -234,6 +218,17 @@ func withJSON(base map[string]string, kv ...string) map[string]string {
 		h[kv[i]] = kv[i+1]
 	}
 	return h
+}
+
+// expectRetryAfter is expect for a refusal that must say when to come back.
+func expectRetryAfter(r Result, status int, contains string) error {
+	if err := expect(r, status, contains); err != nil {
+		return err
+	}
+	if len(r.Header["Retry-After"]) == 0 {
+		return fmt.Errorf("no Retry-After header")
+	}
+	return nil
 }
 
 func expect(r Result, status int, contains string) error {
