@@ -13,6 +13,10 @@ type anthropicRequest struct {
 	System    json.RawMessage    `json:"system"` // string or array of text blocks
 	MaxTokens *int               `json:"max_tokens"`
 	Stream    bool               `json:"stream"`
+
+	Tools         []anthropicTool      `json:"tools"`
+	ToolChoice    *anthropicToolChoice `json:"tool_choice"`
+	StopSequences []string             `json:"stop_sequences"`
 }
 
 type anthropicMessage struct {
@@ -21,19 +25,33 @@ type anthropicMessage struct {
 }
 
 type anthropicResponse struct {
-	ID           string           `json:"id"`
-	Type         string           `json:"type"`
-	Role         string           `json:"role"`
-	Model        string           `json:"model"`
-	Content      []anthropicBlock `json:"content"`
-	StopReason   *string          `json:"stop_reason"`
-	StopSequence *string          `json:"stop_sequence"` // always null
-	Usage        *anthropicUsage  `json:"usage,omitempty"`
+	ID           string          `json:"id"`
+	Type         string          `json:"type"`
+	Role         string          `json:"role"`
+	Model        string          `json:"model"`
+	Content      []any           `json:"content"` // anthropicBlock or anthropicToolUse
+	StopReason   *string         `json:"stop_reason"`
+	StopSequence *string         `json:"stop_sequence"` // null unless a stop sequence ended the answer
+	Usage        *anthropicUsage `json:"usage,omitempty"`
 }
 
+// anthropicBlock is a text block, or a text_delta.
 type anthropicBlock struct {
 	Type string `json:"type"`
 	Text string `json:"text"`
+}
+
+type anthropicToolUse struct {
+	Type  string          `json:"type"` // tool_use
+	ID    string          `json:"id"`
+	Name  string          `json:"name"`
+	Input json.RawMessage `json:"input"`
+}
+
+// anthropicJSONDelta is an input_json_delta: one fragment of a tool_use's input.
+type anthropicJSONDelta struct {
+	Type        string `json:"type"`
+	PartialJSON string `json:"partial_json"`
 }
 
 type anthropicUsage struct {
@@ -49,16 +67,21 @@ type (
 		Type    string            `json:"type"`
 		Message anthropicResponse `json:"message"`
 	}
+	anthropicBlockStart struct {
+		Type         string `json:"type"`
+		Index        int    `json:"index"`
+		ContentBlock any    `json:"content_block"`
+	}
 	anthropicBlockDelta struct {
-		Type  string         `json:"type"`
-		Index int            `json:"index"`
-		Delta anthropicBlock `json:"delta"`
+		Type  string `json:"type"`
+		Index int    `json:"index"`
+		Delta any    `json:"delta"` // anthropicBlock (text_delta) or anthropicJSONDelta
 	}
 	anthropicMessageDelta struct {
 		Type  string `json:"type"`
 		Delta struct {
 			StopReason   string  `json:"stop_reason"`
-			StopSequence *string `json:"stop_sequence"` // always null
+			StopSequence *string `json:"stop_sequence"`
 		} `json:"delta"`
 		Usage *anthropicOutputUsage `json:"usage,omitempty"`
 	}
@@ -91,33 +114,35 @@ func serveAnthropicMessages(c *call) {
 		c.fail(apiError{status: 400, message: "messages: Field required"})
 		return
 	}
-	var conv conversation
-	system, err := anthropicText(req.System)
-	if err != nil {
-		c.fail(apiError{status: 400, message: "system: " + err.Error()})
+	conv, e := anthropicConversation(req.System, req.Messages)
+	if e != nil {
+		c.fail(*e)
 		return
 	}
-	conv.texts = append(conv.texts, system)
-	for i, m := range req.Messages {
-		text, err := anthropicText(m.Content)
-		if err != nil {
-			c.fail(apiError{status: 400, message: fmt.Sprintf("messages.%d.content: %v", i, err)})
-			return
-		}
-		conv.texts = append(conv.texts, text)
-		if m.Role == "user" {
-			conv.lastUser = text
-		}
+	rules, e := anthropicRules(req)
+	if e != nil {
+		c.fail(*e)
+		return
 	}
-	a := newAnswer(conv, *req.MaxTokens)
+	a := newAnswer(conv, rules)
 	stopReason := "end_turn"
-	if a.truncated {
+	var stopSequence *string
+	switch {
+	case a.toolCall != nil:
+		stopReason = "tool_use"
+	case a.truncated:
 		stopReason = "max_tokens"
+	case a.stopSequence != "":
+		stopReason, stopSequence = "stop_sequence", &a.stopSequence
+	}
+	var block any = anthropicBlock{Type: "text", Text: a.text}
+	if a.toolCall != nil {
+		block = anthropicToolUse{Type: "tool_use", ID: a.toolCall.anthropicID(), Name: a.toolCall.name, Input: json.RawMessage(a.toolCall.arguments)}
 	}
 	id := deterministicID("msg_", c.body)
 	if !req.Stream {
 		out := anthropicResponse{ID: id, Type: "message", Role: "assistant", Model: req.Model,
-			Content: []anthropicBlock{{Type: "text", Text: a.text}}, StopReason: &stopReason}
+			Content: []any{block}, StopReason: &stopReason, StopSequence: stopSequence}
 		if !c.fault.NoUsage {
 			out.Usage = &anthropicUsage{InputTokens: a.promptTokens, OutputTokens: a.completionTokens()}
 		}
@@ -127,21 +152,25 @@ func serveAnthropicMessages(c *call) {
 
 	// message_start announces the message with no content yet; its usage reports the
 	// input and, as in Anthropic's documented example, 1 output token so far.
-	start := anthropicResponse{ID: id, Type: "message", Role: "assistant", Model: req.Model, Content: []anthropicBlock{}}
+	start := anthropicResponse{ID: id, Type: "message", Role: "assistant", Model: req.Model, Content: []any{}}
 	end := anthropicMessageDelta{Type: "message_delta"}
-	end.Delta.StopReason = stopReason
+	end.Delta.StopReason, end.Delta.StopSequence = stopReason, stopSequence
 	if !c.fault.NoUsage {
 		start.Usage = &anthropicUsage{InputTokens: a.promptTokens, OutputTokens: 1}
 		end.Usage = &anthropicOutputUsage{OutputTokens: a.completionTokens()}
 	}
 	events := []event{
 		{name: "message_start", data: mustJSON(anthropicMessageStart{Type: "message_start", Message: start})},
-		{name: "content_block_start", data: []byte(`{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}`)},
+		{name: "content_block_start", data: mustJSON(anthropicBlockStart{Type: "content_block_start", ContentBlock: emptyBlock(block)})},
 		{name: "ping", data: []byte(`{"type": "ping"}`)},
 	}
 	for _, tok := range a.tokens {
-		delta := anthropicBlockDelta{Type: "content_block_delta", Delta: anthropicBlock{Type: "text_delta", Text: tok}}
-		events = append(events, event{name: "content_block_delta", token: true, data: mustJSON(delta)})
+		var delta any = anthropicBlock{Type: "text_delta", Text: tok}
+		if a.toolCall != nil {
+			delta = anthropicJSONDelta{Type: "input_json_delta", PartialJSON: tok}
+		}
+		events = append(events, event{name: "content_block_delta", token: true,
+			data: mustJSON(anthropicBlockDelta{Type: "content_block_delta", Delta: delta})})
 	}
 	events = append(events,
 		event{name: "content_block_stop", data: []byte(`{"type":"content_block_stop","index":0}`)},
@@ -158,4 +187,18 @@ func anthropicText(raw json.RawMessage) (string, error) {
 		return "", fmt.Errorf("Input should be a valid string or a list of content blocks")
 	}
 	return text, nil
+}
+
+// emptyBlock is how content_block_start announces a block: a text block with no text
+// yet, a tool_use with its id and name and an empty input (the deltas bring the rest).
+func emptyBlock(block any) any {
+	switch b := block.(type) {
+	case anthropicToolUse:
+		b.Input = json.RawMessage("{}")
+		return b
+	case anthropicBlock:
+		b.Text = ""
+		return b
+	}
+	return block
 }

@@ -8,9 +8,12 @@ import "net/http"
 
 // azureOperations are the paths under /openai/deployments/{deployment}/.
 var azureOperations = map[string]*endpoint{
-	"chat/completions": azureEndpoint(openAIChatEndpoint),
-	"completions":      azureEndpoint(openAICompletionsEndpoint),
-	"embeddings":       azureEndpoint(openAIEmbeddingsEndpoint),
+	"chat/completions":     azureEndpoint(openAIChatEndpoint),
+	"completions":          azureEndpoint(openAICompletionsEndpoint),
+	"embeddings":           azureEndpoint(openAIEmbeddingsEndpoint),
+	"images/generations":   azureEndpoint(openAIImagesEndpoint),
+	"audio/transcriptions": azureEndpoint(openAITranscribeEndpoint),
+	"audio/translations":   azureEndpoint(openAITranslateEndpoint),
 }
 
 // azureEndpoint is the OpenAI endpoint behind the api-version check.

@@ -113,7 +113,7 @@ func TestAzureErrors(t *testing.T) {
 	}{
 		{"missing api-version", "POST", base + "/chat/completions", `{"messages":[{"role":"user","content":"hi"}]}`, 400, "BadRequest", nil},
 		{"malformed JSON", "POST", base + "/chat/completions?api-version=1", `{`, 400, "400", nil},
-		{"unknown operation", "POST", base + "/images/generations?api-version=1", `{}`, 404, "404", nil},
+		{"unknown operation", "POST", base + "/moderations?api-version=1", `{}`, 404, "404", nil},
 		{"no deployment", "POST", srv.URL() + "/openai/deployments//chat/completions?api-version=1", `{}`, 404, "404", nil},
 		{"wrong method", "GET", base + "/embeddings?api-version=1", ``, 405, "405", nil},
 		{"injected 429", "POST", base + "/chat/completions?api-version=1", `{}`, 429, "429", []string{HeaderStatus + ": 429", HeaderRetryAfter + ": 7"}},

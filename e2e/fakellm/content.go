@@ -46,3 +46,19 @@ func stringOrStrings(raw json.RawMessage) ([]string, bool) {
 	}
 	return nil, false
 }
+
+// optionalStrings reads a field that is absent, null, a string or an array of strings.
+func optionalStrings(raw json.RawMessage) ([]string, bool) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, true
+	}
+	var one string
+	if json.Unmarshal(raw, &one) == nil {
+		return []string{one}, true
+	}
+	var many []string
+	if json.Unmarshal(raw, &many) == nil {
+		return many, true
+	}
+	return nil, false
+}

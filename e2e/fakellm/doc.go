@@ -11,7 +11,11 @@
 //	           POST /v1/completions                prompt: string or array of strings (one choice each)
 //	           POST /v1/embeddings                 input: string or array of strings; dimensions; encoding_format
 //	           GET  /v1/models, /v1/models/{id}    Config.Models (DefaultModels)
-//	Azure      POST /openai/deployments/{deployment}/chat/completions|completions|embeddings?api-version=...
+//	           POST /v1/images/generations         prompt, n (1-10), size, response_format url|b64_json
+//	           POST /v1/audio/transcriptions       multipart/form-data: file, model, response_format
+//	           POST /v1/audio/translations           json|text|verbose_json
+//	Azure      POST /openai/deployments/{deployment}/{operation}?api-version=...   operation: chat/completions,
+//	           completions, embeddings, images/generations, audio/transcriptions, audio/translations
 //	Anthropic  POST /v1/messages                   stream and not
 //	Gemini     POST /v1beta/models/{model}:generateContent
 //	           POST /v1beta/models/{model}:streamGenerateContent   SSE with ?alt=sse, a streamed JSON array without
@@ -38,20 +42,78 @@
 // The answer is a pure function of the request. The reply is Reply(prompt):
 // "Echo: " followed by the words of the last user message (its text parts joined by
 // spaces), whitespace collapsed to single spaces; an empty prompt gives "Echo:".
+// System prompts (OpenAI system and developer messages wherever they stand, Anthropic's
+// system string or blocks, Gemini's systemInstruction) count as prompt tokens but are
+// never the last user message, nor the last message that decides a tool call.
 //
 // Tokens are whitespace-separated words (CountTokens). Prompt tokens are the words of
-// every message's text and the system prompt; completion tokens are the words of the
-// reply. A stream sends one token per event (SplitTokens: every token after the first
-// with its leading space, so the deltas concatenate to the reply), and its usage equals
-// the non-stream answer's. max_tokens / max_completion_tokens (OpenAI, Azure),
-// max_tokens (Anthropic, required) and generationConfig.maxOutputTokens (Gemini) cut the
-// reply to that many tokens, with finish reason "length", stop_reason "max_tokens" or
-// finishReason "MAX_TOKENS" (Answer). Ids (chatcmpl-, cmpl-, msg_, responseId) are a hash
-// of the request body.
+// every message's text, the system prompt and tool results; completion tokens are the
+// words of the reply. A stream sends one token per event (SplitTokens: every token
+// after the first with its leading space, so the deltas concatenate to the reply), and
+// its usage equals the non-stream answer's. max_tokens / max_completion_tokens (OpenAI,
+// Azure), max_tokens (Anthropic, required) and generationConfig.maxOutputTokens (Gemini)
+// cut the reply to that many tokens, with finish reason "length", stop_reason
+// "max_tokens" or finishReason "MAX_TOKENS" (Answer). Ids (chatcmpl-, cmpl-, msg_,
+// responseId) are a hash of the request body.
 //
 // Embeddings are Embed(text, dims): a hashed bag of words, unit-normalised, 64
 // dimensions unless the request says otherwise, so texts that share words have a higher
 // cosine similarity than unrelated texts. Their prompt tokens are the input's words.
+//
+// # Tools
+//
+// When a chat request declares tools and its last message is the user's, the answer
+// calls the first declared tool, or the one the tool choice names (OpenAI tool_choice
+// {"type":"function"} or allowed_tools, Anthropic {"type":"tool"}, Gemini
+// allowedFunctionNames with mode ANY), with ToolArguments(prompt): {"query":"<the last
+// user message's text, exactly>"}. OpenAI answers tool_calls (id call_fake_<n>,
+// arguments as a JSON string, content null, finish_reason "tool_calls"); Anthropic a
+// tool_use block (id toolu_fake_<n>, input object, stop_reason "tool_use"); Gemini a
+// functionCall part (name, args; finishReason STOP, as Gemini says). <n> is 1 + the tool
+// calls earlier in the conversation. tool_choice "none", {"type":"none"} or mode NONE
+// answer text as usual.
+//
+// A call's tokens are its argument fragments: the `{"query":` key, then the rest cut
+// before each run of whitespace, so there are always at least two and they concatenate
+// to the arguments. OpenAI streams a delta with the role and the call's index, id, type,
+// name and empty arguments, then one delta per fragment with only the index and the
+// fragment; Anthropic a content_block_start with the tool_use and an empty input, then
+// one input_json_delta per fragment; Gemini the whole functionCall in one chunk. Max
+// tokens do not cut a call.
+//
+// When the last message holds tool results (OpenAI role "tool" messages, Anthropic
+// tool_result blocks, Gemini functionResponse parts), the answer is text,
+// ToolResultReply: "Tool said: " and the results' text (several joined by spaces;
+// Gemini's response objects as compact JSON), whitespace collapsed. Tool definitions
+// and earlier calls' arguments are not prompt tokens. As the real APIs do, a tool
+// message or tool_result that answers no call of the assistant message just before it,
+// and a call left without its answer, are refused with 400 in the API's words.
+//
+// # JSON mode and stop sequences
+//
+// JSON mode (OpenAI response_format json_object or json_schema, Gemini
+// generationConfig.responseMimeType "application/json") replaces Reply with
+// JSONReply(prompt): {"echo":"<prompt, whitespace collapsed>"}, counted, cut and
+// streamed like any reply. The answer to tool results stays ToolResultReply.
+//
+// Stop sequences (OpenAI stop, Anthropic stop_sequences, Gemini
+// generationConfig.stopSequences) cut a text answer before the earliest one it contains,
+// trailing whitespace dropped. The finish reason stays "stop" (OpenAI) and STOP
+// (Gemini); Anthropic says stop_reason "stop_sequence" with stop_sequence set to the
+// sequence. Max tokens apply after the cut and win the finish reason when they cut
+// shorter.
+//
+// # Images and audio
+//
+// An image request gets n entries in data[] (default 1), each a URL
+// https://fake.invalid/images/<hash>.png or, with response_format b64_json, a 1x1 PNG in
+// base64; the hash and the pixel's colour come from model, size, prompt and the entry's
+// index. There is no usage block.
+//
+// Audio requests are read as real multipart forms (file required, and model outside
+// Azure) and answered AudioReply: {"text":"Transcribed <size> bytes of <filename>"},
+// "Translated ..." for translations. response_format text sends the string alone as
+// text/plain; verbose_json adds task, language "english", duration 0 and no segments.
 //
 // # Credentials
 //
@@ -94,8 +156,8 @@
 // # Recording
 //
 // Every request outside /_fake/ is recorded with its method, path, query, headers
-// (credentials included, so tests can check what the gateway sent), body, API, endpoint
-// and time: Handler.Requests, Last, Reset and WaitForRequests read the record, and a
+// (credentials included, so tests can check what the gateway sent), body (multipart
+// bodies as received), API, endpoint and time: Handler.Requests, Last, Reset and WaitForRequests read the record, and a
 // process exposes it as GET /_fake/requests (DELETE clears it). Config.KeepRequests bounds
 // it to the newest requests for load runs. GET and PUT /_fake/fault
 // read and set the instance fault as JSON: {"status":429,"retry_after":1,

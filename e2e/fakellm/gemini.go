@@ -1,6 +1,7 @@
 package fakellm
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 )
@@ -13,11 +14,18 @@ type geminiRequest struct {
 	SystemInstructionSnake *geminiContent    `json:"system_instruction"`
 	GenerationConfig       *geminiGeneration `json:"generationConfig"`
 	GenerationConfigSnake  *geminiGeneration `json:"generation_config"`
+	Tools                  []geminiTool      `json:"tools"`
+	ToolConfig             *geminiToolConfig `json:"toolConfig"`
+	ToolConfigSnake        *geminiToolConfig `json:"tool_config"`
 }
 
 type geminiGeneration struct {
-	MaxOutputTokens      *int `json:"maxOutputTokens"`
-	MaxOutputTokensSnake *int `json:"max_output_tokens"`
+	MaxOutputTokens       *int     `json:"maxOutputTokens"`
+	MaxOutputTokensSnake  *int     `json:"max_output_tokens"`
+	StopSequences         []string `json:"stopSequences"`
+	StopSequencesSnake    []string `json:"stop_sequences"`
+	ResponseMimeType      string   `json:"responseMimeType"`
+	ResponseMimeTypeSnake string   `json:"response_mime_type"`
 }
 
 type geminiContent struct {
@@ -26,7 +34,9 @@ type geminiContent struct {
 }
 
 type geminiPart struct {
-	Text string `json:"text"`
+	Text                  string                  `json:"text"`
+	FunctionResponse      *geminiFunctionResponse `json:"functionResponse"`
+	FunctionResponseSnake *geminiFunctionResponse `json:"function_response"`
 }
 
 // text joins the text parts (other parts, such as inline data, have none).
@@ -51,9 +61,25 @@ type geminiResponse struct {
 }
 
 type geminiCandidate struct {
-	Content      geminiContent `json:"content"`
-	FinishReason string        `json:"finishReason,omitempty"`
-	Index        int           `json:"index"`
+	Content      geminiReplyContent `json:"content"`
+	FinishReason string             `json:"finishReason,omitempty"`
+	Index        int                `json:"index"`
+}
+
+type geminiReplyContent struct {
+	Role  string            `json:"role"`
+	Parts []geminiReplyPart `json:"parts"`
+}
+
+// geminiReplyPart is a text part or a functionCall part.
+type geminiReplyPart struct {
+	Text         *string             `json:"text,omitempty"`
+	FunctionCall *geminiFunctionCall `json:"functionCall,omitempty"`
+}
+
+type geminiFunctionCall struct {
+	Name string          `json:"name"`
+	Args json.RawMessage `json:"args"`
 }
 
 type geminiUsage struct {
@@ -79,9 +105,11 @@ func serveGeminiGenerate(c *call) { geminiGenerate(c, false) }
 // serveGeminiStream answers models/{model}:streamGenerateContent.
 func serveGeminiStream(c *call) { geminiGenerate(c, true) }
 
-// geminiGenerate answers a generateContent request, whole or streamed. A stream sends one chunk per token, as SSE with alt=sse and as a streamed JSON array
-// without; every chunk carries usageMetadata with the candidates' tokens so far, and the
-// last one the finishReason, so the last chunk's usage equals the non-stream answer's.
+// geminiGenerate answers a generateContent request, whole or streamed. A stream sends
+// one chunk per token, as SSE with alt=sse and as a streamed JSON array without; every
+// chunk carries usageMetadata with the candidates' tokens so far, and the last one the
+// finishReason, so the last chunk's usage equals the non-stream answer's. A function
+// call comes whole in one chunk, as Gemini sends it.
 func geminiGenerate(c *call, stream bool) {
 	var req geminiRequest
 	if !c.decodeBody(&req) {
@@ -91,28 +119,15 @@ func geminiGenerate(c *call, stream bool) {
 		c.fail(apiError{status: http.StatusBadRequest, message: "* GenerateContentRequest.contents: contents is not specified"})
 		return
 	}
-	var conv conversation
-	system := req.SystemInstruction
-	if system == nil {
-		system = req.SystemInstructionSnake
-	}
-	conv.texts = append(conv.texts, system.text())
-	for _, content := range req.Contents {
-		text := content.text()
-		conv.texts = append(conv.texts, text)
-		if content.Role == "" || content.Role == "user" { // a missing role means the user
-			conv.lastUser = text
-		}
-	}
-	a := newAnswer(conv, geminiMaxTokens(req))
-	finish := "STOP"
+	a := newAnswer(geminiConversation(req), geminiRules(req))
+	finish := "STOP" // also after a function call or a stop sequence, as Gemini says
 	if a.truncated {
 		finish = "MAX_TOKENS"
 	}
 	responseID := deterministicID("", c.body)
-	response := func(text, finishReason string, candidatesTokens int) geminiResponse {
+	response := func(part geminiReplyPart, finishReason string, candidatesTokens int) geminiResponse {
 		out := geminiResponse{
-			Candidates: []geminiCandidate{{Content: geminiContent{Role: "model", Parts: []geminiPart{{Text: text}}},
+			Candidates: []geminiCandidate{{Content: geminiReplyContent{Role: "model", Parts: []geminiReplyPart{part}},
 				FinishReason: finishReason}},
 			ModelVersion: c.pathModel, ResponseID: responseID,
 		}
@@ -121,38 +136,34 @@ func geminiGenerate(c *call, stream bool) {
 		}
 		return out
 	}
+	whole := geminiReplyPart{Text: &a.text}
+	if a.toolCall != nil {
+		whole = geminiReplyPart{FunctionCall: &geminiFunctionCall{Name: a.toolCall.name, Args: json.RawMessage(a.toolCall.arguments)}}
+	}
 	if !stream {
-		c.sendJSON(response(a.text, finish, a.completionTokens()))
+		c.sendJSON(response(whole, finish, a.completionTokens()))
 		return
 	}
 	var events []event
-	for i, tok := range a.tokens {
-		reason := ""
-		if i == len(a.tokens)-1 {
-			reason = finish
+	switch {
+	case a.toolCall != nil:
+		events = []event{{token: true, data: mustJSON(response(whole, finish, a.completionTokens()))}}
+	case len(a.tokens) == 0: // a stop sequence at the very start: one empty chunk to finish
+		events = []event{{data: mustJSON(response(whole, finish, 0))}}
+	default:
+		for i, tok := range a.tokens {
+			reason := ""
+			if i == len(a.tokens)-1 {
+				reason = finish
+			}
+			events = append(events, event{token: true, data: mustJSON(response(geminiReplyPart{Text: &tok}, reason, i+1))})
 		}
-		events = append(events, event{token: true, data: mustJSON(response(tok, reason, i+1))})
 	}
 	var fr framing = jsonArrayFraming{}
 	if c.r.URL.Query().Get("alt") == "sse" {
 		fr = sseFraming{}
 	}
 	c.sendStream(fr, events)
-}
-
-// geminiMaxTokens is generationConfig.maxOutputTokens; absent or 0 means no limit.
-func geminiMaxTokens(req geminiRequest) int {
-	for _, g := range []*geminiGeneration{req.GenerationConfig, req.GenerationConfigSnake} {
-		if g == nil {
-			continue
-		}
-		for _, n := range []*int{g.MaxOutputTokens, g.MaxOutputTokensSnake} {
-			if n != nil && *n > 0 {
-				return *n
-			}
-		}
-	}
-	return 0
 }
 
 // geminiEmbedRequest is the body of models/{model}:embedContent.

@@ -15,17 +15,23 @@ const modelsCreated = 1700000000
 
 // openAIChatRequest is the part of a chat completion request the fake reads.
 type openAIChatRequest struct {
-	Model               string          `json:"model"`
-	Messages            []openAIMessage `json:"messages"`
-	Stream              bool            `json:"stream"`
-	StreamOptions       *streamOptions  `json:"stream_options"`
-	MaxTokens           *int            `json:"max_tokens"`
-	MaxCompletionTokens *int            `json:"max_completion_tokens"`
+	Model               string                `json:"model"`
+	Messages            []openAIMessage       `json:"messages"`
+	Stream              bool                  `json:"stream"`
+	StreamOptions       *streamOptions        `json:"stream_options"`
+	MaxTokens           *int                  `json:"max_tokens"`
+	MaxCompletionTokens *int                  `json:"max_completion_tokens"`
+	Tools               []openAITool          `json:"tools"`
+	ToolChoice          json.RawMessage       `json:"tool_choice"` // "none"|"auto"|"required" or an object
+	ResponseFormat      *openAIResponseFormat `json:"response_format"`
+	Stop                json.RawMessage       `json:"stop"` // string or array of strings
 }
 
 type openAIMessage struct {
-	Role    string          `json:"role"`
-	Content json.RawMessage `json:"content"` // string, array of parts, or null
+	Role       string             `json:"role"`
+	Content    json.RawMessage    `json:"content"` // string, array of parts, or null
+	ToolCalls  []openAIToolCallIn `json:"tool_calls"`
+	ToolCallID string             `json:"tool_call_id"`
 }
 
 type streamOptions struct {
@@ -70,9 +76,10 @@ type chatChoice struct {
 }
 
 type chatMessage struct {
-	Role    string  `json:"role"`
-	Content string  `json:"content"`
-	Refusal *string `json:"refusal"` // always null
+	Role      string         `json:"role"`
+	Content   *string        `json:"content"` // null for a tool call
+	Refusal   *string        `json:"refusal"` // always null
+	ToolCalls []chatToolCall `json:"tool_calls,omitempty"`
 }
 
 type chatChunk struct {
@@ -93,8 +100,9 @@ type chatChunkChoice struct {
 }
 
 type chatDelta struct {
-	Role    string  `json:"role,omitempty"`
-	Content *string `json:"content,omitempty"`
+	Role      string         `json:"role,omitempty"`
+	Content   *string        `json:"content,omitempty"`
+	ToolCalls []chatToolCall `json:"tool_calls,omitempty"`
 }
 
 // serveChat answers POST /v1/chat/completions and Azure's chat/completions.
@@ -115,36 +123,41 @@ func serveChat(c *call) {
 		c.fail(apiError{status: 400, message: "[] is too short - 'messages'", param: "messages"})
 		return
 	}
-	var conv conversation
-	for i, m := range req.Messages {
-		text, err := openAIContentText(m.Content)
-		if err != nil {
-			c.fail(apiError{status: 400, message: fmt.Sprintf("Invalid content in messages[%d]: %v", i, err), param: fmt.Sprintf("messages.[%d].content", i)})
-			return
-		}
-		conv.texts = append(conv.texts, text)
-		if m.Role == "user" {
-			conv.lastUser = text
-		}
+	conv, e := openAIConversation(req.Messages)
+	if e != nil {
+		c.fail(*e)
+		return
+	}
+	rules, e := openAIRules(req)
+	if e != nil {
+		c.fail(*e)
+		return
 	}
 	maxTokens := req.MaxTokens
 	if req.MaxCompletionTokens != nil {
 		maxTokens = req.MaxCompletionTokens
 	}
-	limit, ok := c.openAIMaxTokens(maxTokens)
-	if !ok {
+	if rules.maxTokens, ok = c.openAIMaxTokens(maxTokens); !ok {
 		return
 	}
-	a := newAnswer(conv, limit)
+	a := newAnswer(conv, rules)
 	finish := "stop"
-	if a.truncated {
+	switch {
+	case a.toolCall != nil:
+		finish = "tool_calls"
+	case a.truncated:
 		finish = "length"
 	}
 	id, created := deterministicID("chatcmpl-", c.body), time.Now().Unix()
 	if !req.Stream {
+		msg := chatMessage{Role: "assistant", Content: &a.text}
+		if a.toolCall != nil {
+			msg.Content = nil
+			msg.ToolCalls = []chatToolCall{openAIToolCall(*a.toolCall)}
+		}
 		out := chatCompletion{ID: id, Object: "chat.completion", Created: created, Model: model,
 			SystemFingerprint: systemFingerprint,
-			Choices:           []chatChoice{{Message: chatMessage{Role: "assistant", Content: a.text}, FinishReason: finish}},
+			Choices:           []chatChoice{{Message: msg, FinishReason: finish}},
 		}
 		if !c.fault.NoUsage {
 			out.Usage = chatUsage(a)
@@ -161,10 +174,15 @@ func serveChat(c *call) {
 		return mustJSON(chatChunk{ID: id, Object: "chat.completion.chunk", Created: created, Model: model,
 			SystemFingerprint: systemFingerprint, Choices: choices, Usage: usage})
 	}
-	empty := ""
-	events := []event{{data: chunk([]chatChunkChoice{{Delta: chatDelta{Role: "assistant", Content: &empty}}}, nil)}}
-	for _, tok := range a.tokens {
-		events = append(events, event{token: true, data: chunk([]chatChunkChoice{{Delta: chatDelta{Content: &tok}}}, nil)})
+	var events []event
+	if a.toolCall != nil {
+		events = openAIToolCallEvents(*a.toolCall, chunk)
+	} else {
+		empty := ""
+		events = []event{{data: chunk([]chatChunkChoice{{Delta: chatDelta{Role: "assistant", Content: &empty}}}, nil)}}
+		for _, tok := range a.tokens {
+			events = append(events, event{token: true, data: chunk([]chatChunkChoice{{Delta: chatDelta{Content: &tok}}}, nil)})
+		}
 	}
 	events = append(events, event{data: chunk([]chatChunkChoice{{Delta: chatDelta{}, FinishReason: &finish}}, nil)})
 	if includeUsage && !c.fault.NoUsage {
@@ -267,7 +285,7 @@ func serveCompletions(c *call) {
 	answers := make([]answer, len(prompts))
 	promptTokens, completionTokens := 0, 0
 	for i, p := range prompts {
-		answers[i] = newAnswer(conversation{lastUser: p, texts: []string{p}}, limit)
+		answers[i] = newAnswer(conversation{lastUser: p, texts: []string{p}, last: turnUser}, replyRules{maxTokens: limit})
 		promptTokens += answers[i].promptTokens
 		completionTokens += answers[i].completionTokens()
 	}

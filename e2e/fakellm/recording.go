@@ -21,7 +21,8 @@ type Request struct {
 	Endpoint string // the operation matched, e.g. "chat/completions", "messages", "generateContent"; "" if none
 }
 
-// MarshalJSON writes the body as a string (bodies are JSON text), for GET /_fake/requests.
+// MarshalJSON writes the body as a string, for GET /_fake/requests (bodies are JSON
+// text, or multipart forms whose binary parts come out with U+FFFD for invalid UTF-8).
 func (r Request) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		Time     time.Time   `json:"time"`

@@ -8,11 +8,15 @@ import (
 // sendJSON answers a non-stream request with v, applying the faults that concern a
 // whole body: stall, malformed, cut.
 func (c *call) sendJSON(v any) {
-	body := mustJSON(v)
+	c.sendBody("application/json", mustJSON(v))
+}
+
+// sendBody is sendJSON for a body already encoded, of any content type.
+func (c *call) sendBody(contentType string, body []byte) {
 	if c.fault.Stall {
 		c.hang()
 	}
-	c.w.Header().Set("Content-Type", "application/json")
+	c.w.Header().Set("Content-Type", contentType)
 	if c.fault.CutAfter > 0 && !c.fault.Malformed {
 		// Promise the whole body, send half, drop the connection: the client sees an
 		// unexpected EOF rather than a short but complete answer.
@@ -23,7 +27,7 @@ func (c *call) sendJSON(v any) {
 		panic(http.ErrAbortHandler)
 	}
 	if c.fault.Malformed {
-		body = body[:len(body)/2] // a complete response whose JSON is cut short
+		body = body[:len(body)/2] // a complete response whose content is cut short
 	}
 	c.w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	c.w.WriteHeader(http.StatusOK)

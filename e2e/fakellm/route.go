@@ -29,6 +29,9 @@ var (
 	openAIEmbeddingsEndpoint  = &endpoint{"embeddings", http.MethodPost, serveEmbeddings}
 	openAIModelsEndpoint      = &endpoint{"models", http.MethodGet, serveModels}
 	openAIModelEndpoint       = &endpoint{"model", http.MethodGet, serveModel}
+	openAIImagesEndpoint      = &endpoint{"images/generations", http.MethodPost, serveImages}
+	openAITranscribeEndpoint  = &endpoint{"audio/transcriptions", http.MethodPost, serveTranscriptions}
+	openAITranslateEndpoint   = &endpoint{"audio/translations", http.MethodPost, serveTranslations}
 	anthropicMessagesEndpoint = &endpoint{"messages", http.MethodPost, serveAnthropicMessages}
 	geminiGenerateEndpoint    = &endpoint{"generateContent", http.MethodPost, serveGeminiGenerate}
 	geminiStreamEndpoint      = &endpoint{"streamGenerateContent", http.MethodPost, serveGeminiStream}
@@ -63,6 +66,12 @@ func matchRoute(r *http.Request) route {
 		return route{api: APIOpenAI, endpoint: openAIEmbeddingsEndpoint}
 	case "/v1/models":
 		return route{api: APIOpenAI, endpoint: openAIModelsEndpoint}
+	case "/v1/images/generations":
+		return route{api: APIOpenAI, endpoint: openAIImagesEndpoint}
+	case "/v1/audio/transcriptions":
+		return route{api: APIOpenAI, endpoint: openAITranscribeEndpoint}
+	case "/v1/audio/translations":
+		return route{api: APIOpenAI, endpoint: openAITranslateEndpoint}
 	case "/v1/messages":
 		return route{api: APIAnthropic, endpoint: anthropicMessagesEndpoint}
 	}
