@@ -33,7 +33,8 @@ type EnvoyOptions struct {
 	// LogLevel is Envoy's log level; default "info". Plugin logs come from the "wasm"
 	// component, kept at least at "info".
 	LogLevel string
-	// ReadyTimeout bounds start-up; default 30s.
+	// ReadyTimeout bounds start-up; default 90s (V8 compiles every module for every worker, which
+	// takes tens of seconds for the full chain on a busy 2-core machine).
 	ReadyTimeout time.Duration
 }
 
@@ -52,7 +53,7 @@ func StartEnvoy(g Gateway, opt EnvoyOptions) (*Envoy, error) {
 		opt.LogLevel = "info"
 	}
 	if opt.ReadyTimeout == 0 {
-		opt.ReadyTimeout = 30 * time.Second
+		opt.ReadyTimeout = 90 * time.Second
 	}
 	r, err := Render(g, opt.Dir)
 	if err != nil {
