@@ -106,8 +106,13 @@ func TestRenderTestPlugins(t *testing.T) {
 		t.Fatalf("chain %v", r.WasmFilter)
 	}
 	for _, hcm := range connectionManagers(cfg) {
-		filters := hcm["http_filters"].([]any)
-		probe := filters[0].(map[string]any)
+		var filters []map[string]any // the Wasm filters, in order
+		for _, f := range hcm["http_filters"].([]any) {
+			if fm := f.(map[string]any); isWasmFilter(fm) {
+				filters = append(filters, fm)
+			}
+		}
+		probe := filters[0]
 		pc, _ := dig(probe, "typed_config", "config")
 		vm, _ := dig(pc, "vm_config")
 		conf, _ := dig(pc, "configuration")
@@ -117,7 +122,7 @@ func TestRenderTestPlugins(t *testing.T) {
 		if pc["allow_on_headers_stop_iteration"] != true {
 			t.Fatal("a copied filter lost the example's settings")
 		}
-		proxy := filters[1].(map[string]any)
+		proxy := filters[1]
 		if !strings.HasSuffix(wasmPath(proxy), "/out/ai-proxy.wasm") {
 			t.Fatalf("ai-proxy loads %s", wasmPath(proxy))
 		}
