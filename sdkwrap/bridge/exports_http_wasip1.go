@@ -33,36 +33,42 @@ func sdkOnHttpCallResponse(pluginContextID, calloutID uint32, numHeaders, bodySi
 
 //go:wasmexport proxy_on_request_headers
 func proxyOnRequestHeaders(contextID, numHeaders, endOfStream uint32) (action uint32) {
+	effectiveContext = contextID
 	defer recoverStream("proxy_on_request_headers", &action)
 	return uint32(sdkOnRequestHeaders(contextID, int(numHeaders), endOfStream != 0))
 }
 
 //go:wasmexport proxy_on_request_body
 func proxyOnRequestBody(contextID, bodySize, endOfStream uint32) (action uint32) {
+	effectiveContext = contextID
 	defer recoverStream("proxy_on_request_body", &action)
 	return uint32(sdkOnRequestBody(contextID, int(bodySize), endOfStream != 0))
 }
 
 //go:wasmexport proxy_on_request_trailers
 func proxyOnRequestTrailers(contextID, numTrailers uint32) (action uint32) {
+	effectiveContext = contextID
 	defer recoverStream("proxy_on_request_trailers", &action)
 	return uint32(sdkOnRequestTrailers(contextID, int(numTrailers)))
 }
 
 //go:wasmexport proxy_on_response_headers
 func proxyOnResponseHeaders(contextID, numHeaders, endOfStream uint32) (action uint32) {
+	effectiveContext = contextID
 	defer recoverStream("proxy_on_response_headers", &action)
 	return uint32(sdkOnResponseHeaders(contextID, int(numHeaders), endOfStream != 0))
 }
 
 //go:wasmexport proxy_on_response_body
 func proxyOnResponseBody(contextID, bodySize, endOfStream uint32) (action uint32) {
+	effectiveContext = contextID
 	defer recoverStream("proxy_on_response_body", &action)
 	return uint32(sdkOnResponseBody(contextID, int(bodySize), endOfStream != 0))
 }
 
 //go:wasmexport proxy_on_response_trailers
 func proxyOnResponseTrailers(contextID, numTrailers uint32) (action uint32) {
+	effectiveContext = contextID
 	defer recoverStream("proxy_on_response_trailers", &action)
 	return uint32(sdkOnResponseTrailers(contextID, int(numTrailers)))
 }

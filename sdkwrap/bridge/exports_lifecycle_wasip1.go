@@ -73,6 +73,7 @@ func proxyOnDone(contextID uint32) (done uint32) {
 //go:wasmexport proxy_on_delete
 func proxyOnDelete(contextID uint32) {
 	defer recoverVoid("proxy_on_delete")
+	delete(panicReplied, contextID)
 	sdkOnDelete(contextID)
 }
 

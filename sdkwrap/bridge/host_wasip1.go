@@ -113,6 +113,7 @@ func (host) ProxySetTickPeriodMilliseconds(period uint32) uint32 {
 }
 
 func (host) ProxySetEffectiveContext(contextID uint32) uint32 {
+	effectiveContext = contextID
 	return hostSetEffectiveContext(contextID)
 }
 

@@ -30,8 +30,21 @@ func logPanic(callback string, r any) {
 	hostLog(logLevelError, unsafe.Pointer(&msg[0]), uint32(len(msg)))
 }
 
+// effectiveContext is the context the host runs plugin code for: the stream of a stream
+// callback, or the one the SDK made effective before an HTTP call's callback.
+var effectiveContext uint32
+
+// panicReplied holds the streams answered with a 500 after a panic, until they are deleted:
+// Envoy passes that reply through the plugin's own response callbacks, and the framework must
+// let it by (PanicReplied) rather than treat it as the upstream's answer.
+var panicReplied = map[uint32]bool{}
+
+// PanicReplied reports whether the stream was answered with a 500 after a panic.
+func PanicReplied(contextID uint32) bool { return len(panicReplied) > 0 && panicReplied[contextID] }
+
 // answerPanic sends the 500 to the client of the stream that is current in the host.
 func answerPanic() {
+	panicReplied[effectiveContext] = true
 	details := []byte("plugin_panic")
 	hostSendLocalResponse(500, unsafe.Pointer(&details[0]), uint32(len(details)),
 		unsafe.Pointer(&panicBody[0]), uint32(len(panicBody)),

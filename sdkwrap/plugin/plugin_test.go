@@ -436,3 +436,22 @@ func TestRefusalAfterAPausedBodyReachesTheClient(t *testing.T) {
 		t.Fatalf("the refused body went upstream: %q", body)
 	}
 }
+
+// A panic in an HTTP call's callback, while the body waited, answers the client 500 whole:
+// the bridge's reply passes the plugin's response callbacks, which must not hold it.
+func TestPanicInACallbackAnswersTheWaitingClient(t *testing.T) {
+	p := newFW(t, globalConfig, wasmhost.WithCluster("checker", nil))
+	s := p.NewStream()
+	h := append(post("/v1/x", "x-call", "checker"), [2]string{"x-call-then-panic", "1"})
+	must[wasmhost.Action](t)(s.RequestHeaders(h, false))
+	must[wasmhost.Action](t)(s.RequestBody([]byte(`{"model":"m1"}`), true))
+	if err := p.PendingHttpCalls()[0].Respond(200, nil, []byte("ok")); err != nil {
+		t.Fatal(err)
+	}
+	if h, body := s.ClientResponse(); h.Value(":status") != "500" || !strings.Contains(string(body), "plugin_panic") {
+		t.Fatalf("client got %v %q", h, body)
+	}
+	if err := s.Complete(); err != nil {
+		t.Fatal(err)
+	}
+}

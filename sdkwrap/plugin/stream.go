@@ -1,6 +1,7 @@
 package plugin
 
 import (
+	"github.com/aiwasm/aiwasm/sdkwrap/bridge"
 	"github.com/aiwasm/aiwasm/sdkwrap/sse"
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm"
 	"github.com/tetratelabs/proxy-wasm-go-sdk/proxywasm/types"
@@ -101,7 +102,7 @@ func (s *Stream[C, S]) OnHttpRequestBody(bodySize int, endOfStream bool) types.A
 
 func (s *Stream[C, S]) OnHttpResponseHeaders(_ int, endOfStream bool) types.Action {
 	s.inResp = true
-	if !s.active || s.replied {
+	if !s.active || s.replied || bridge.PanicReplied(s.id) {
 		// Envoy passes a plugin's own local reply through the plugin's response
 		// callbacks: handlers are for the upstream's answer, the reply is already final.
 		return types.ActionContinue
@@ -110,7 +111,7 @@ func (s *Stream[C, S]) OnHttpResponseHeaders(_ int, endOfStream bool) types.Acti
 }
 
 func (s *Stream[C, S]) OnHttpResponseBody(bodySize int, endOfStream bool) types.Action {
-	if !s.active || s.replied {
+	if !s.active || s.replied || bridge.PanicReplied(s.id) {
 		return types.ActionContinue
 	}
 	return s.held(s.responseBody(bodySize, endOfStream))

@@ -100,11 +100,16 @@ func requestHeaders(s *plugin.Stream[Config, State]) plugin.Action {
 	return plugin.Continue
 }
 
-// call asks a cluster and lets the request go on with the answer in a header, or with
-// x-call-then-fail refuses it from the answer.
+// call asks a cluster and lets the request go on with the answer in a header; with
+// x-call-then-fail it refuses the request from the answer, with x-call-then-panic it panics
+// there.
 func call(s *plugin.Stream[Config, State], name string) plugin.Action {
 	err := cluster.Call(cluster.Request{Cluster: name, Path: "/check", Body: []byte("ping")},
 		func(resp cluster.Response, err error) {
+			if s.RequestHeader("x-call-then-panic") != "" {
+				var m map[string]int
+				m["boom"]++
+			}
 			if s.RequestHeader("x-call-then-fail") != "" {
 				s.Fail(429, "rate_limit_exceeded", "fw_denied_later", "denied by fwprobe after the call")
 				return
