@@ -35,6 +35,10 @@ const (
 	AITTFTMillis = "ai_ttft_ms"
 	// AIAttempts counts upstream attempts; more than 1 after a failover (ai-proxy).
 	AIAttempts = "ai_attempts"
+	// AIRequestType is what the client asked for: ai_chat, ai_stream (any streamed request),
+	// ai_completions, ai_embeddings, ai_models, ai_images, ai_audio_transcriptions,
+	// ai_audio_translations, ai_anthropic_messages (ai-proxy).
+	AIRequestType = "ai_request_type"
 	// AIExhausted lists, comma-separated, the ai-proxy instances whose token budget this
 	// request's consumer has used up (ai-token-ratelimit, read by ai-proxy).
 	AIExhausted = "ai_exhausted_instances"
@@ -45,5 +49,5 @@ const (
 // Logged are the names envoy/gateway.yaml's access log prints (a test keeps them in step).
 var Logged = []string{
 	Consumer, BlockedBy, AIProvider, AIInstance, AIModelRequested, AIModel,
-	AIPromptTokens, AICompletionTokens, AITotalTokens, AITTFTMillis, AIAttempts, CacheStatus,
+	AIPromptTokens, AICompletionTokens, AITotalTokens, AITTFTMillis, AIAttempts, AIRequestType, CacheStatus,
 }
