@@ -22,7 +22,22 @@
 //   - keys.go: api key rotation and cooldowns; health.go: instance health;
 //     shared.go: the shared data both keep across worker threads;
 //   - selection.go: what the handlers ask a configuration for one request;
-//   - handlers: to come.
+//     keys_request.go: what the request loop asks key rotation beyond that;
+//   - state.go: what one request keeps between callbacks;
+//   - request.go: the request handlers: request kinds, body checks, credentials stripped,
+//     the plan started;
+//   - prepare.go: one attempt's upstream request (model, options, defaults, stream,
+//     translation, target, headers); jsonscan.go: the one-pass scan and edit of a body's
+//     top level; gemini_embed.go: embeddings to and from Gemini;
+//   - call.go: call mode, attempts, failover, key retries, final answers;
+//   - route.go: route mode and the response handlers; stream.go: streamed answers
+//     translated and metered, the call-mode fallback delivered as SSE;
+//   - answer_usage.go: the usage of a whole answer, read from its tail;
+//   - errors.go: provider errors normalised, credentials redacted; models.go: the model
+//     list answered from configuration;
+//   - runtime.go: what a worker keeps per instance (metrics, targets, credential headers);
+//   - observe.go: filter state, metrics, logging.summaries and logging.payloads;
+//   - testdata/callfloor: the cheapest call-mode plugin, BenchmarkCallMode's baseline.
 package main
 
 import "github.com/aiwasm/aiwasm/sdkwrap/plugin"
@@ -31,18 +46,27 @@ func main() {}
 
 func init() {
 	plugin.Register(plugin.Plugin[Config, State]{
-		Name:   "ai-proxy",
-		Config: parseConfig,
-		Start:  start,
+		Name:               "ai-proxy",
+		Config:             parseConfig,
+		Start:              start,
+		RequestHeaders:     onRequestHeaders,
+		RequestBody:        onRequestBody,
+		HoldHeadersForBody: true,
+		ResponseHeaders:    onResponseHeaders,
+		ResponseBody:       onResponseBody,
+		ResponseEvent:      onResponseEvent,
+		Done:               onDone,
 	})
 }
 
 // start logs what the global configuration resolved to (clusters chosen by default most of
-// all), never a credential.
+// all), never a credential, and defines its instances' metrics.
 func start(root *plugin.Root[Config]) error {
+	pluginMetricsOf(root)
 	if c := root.Global(); c != nil {
 		for _, in := range c.Instances {
 			root.Log().Infof("instance %s", in.Describe())
+			runtimeOf(root, in)
 		}
 	}
 	return nil
