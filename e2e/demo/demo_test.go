@@ -29,16 +29,26 @@ func TestDemoScript(t *testing.T) {
 		}
 	}
 	// Every step reached the fake through Envoy, except the requests a plugin answered itself.
+	// Model lists are left out: ai-proxy answers them itself for an Anthropic instance, and
+	// which instance a request meets depends on the worker thread it lands on.
 	reached := 0
 	for _, s := range steps {
-		if len(s.Needs) == 0 {
+		switch {
+		case s.Path == "/v1/models":
+		case len(s.Needs) == 0:
 			reached += max(s.Repeat, 1)
-		} else {
+		default:
 			reached += s.Upstream
 		}
 	}
-	if got := len(env.Fake.Requests()); got != reached {
-		t.Fatalf("the fake saw %d requests, want %d", got, reached)
+	got := 0
+	for _, r := range env.Fake.Requests() {
+		if r.Path != "/v1/models" {
+			got++
+		}
+	}
+	if got != reached {
+		t.Fatalf("the fake saw %d requests besides model lists, want %d", got, reached)
 	}
 	// Observe shows the access log's last three entries: all flushed, none missing.
 	shown := strings.Count(out.String(), `"request_id":"`)

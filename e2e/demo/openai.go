@@ -1,15 +1,15 @@
 package demo
 
 import (
+	"encoding/json"
 	"fmt"
 )
 
 // OpenAIModel is the model the demo sends to the real OpenAI when OPENAI_API_KEY is set.
 const OpenAIModel = "gpt-4o-mini"
 
-// addOpenAIRoute sends /openai/... to api.openai.com with the key added by Envoy itself.
-// Until ai-proxy (which maps models to providers from the request body) is built, a path
-// prefix is how the demo picks the real provider for one model. The rendered config holds
+// addOpenAIRoute sends /openai/... to api.openai.com: with ai-proxy in the chain through an
+// instance of its own (addOpenAIInstance), without it with the key added by Envoy itself. The rendered config holds
 // the key, so it is written with mode 0600 into the demo's own directory and never printed.
 func addOpenAIRoute(cfg map[string]any, key string) error {
 	vhosts, err := virtualHosts(cfg)
@@ -34,6 +34,56 @@ func addOpenAIRoute(cfg map[string]any, key string) error {
 	vh := vhosts[0].(map[string]any)
 	routes, _ := vh["routes"].([]any)
 	vh["routes"] = append([]any{route}, routes...)
+	return addOpenAIInstance(cfg, key)
+}
+
+// addOpenAIInstance gives ai-proxy, when it is in the chain, a rule for the route "openai":
+// ai-proxy answers /openai/v1/... itself (in call mode) or rewrites it (streams), so the key
+// has to be its instance's, not the route's.
+func addOpenAIInstance(cfg map[string]any, key string) error {
+	filter := wasmFilter(cfg, "ai-proxy")
+	if filter == nil {
+		return nil
+	}
+	conf, _ := filter["typed_config"].(map[string]any)["config"].(map[string]any)["configuration"].(map[string]any)
+	var c map[string]any
+	if err := json.Unmarshal([]byte(conf["value"].(string)), &c); err != nil {
+		return fmt.Errorf("ai-proxy's configuration: %w", err)
+	}
+	rules, _ := c["_rules_"].([]any)
+	c["_rules_"] = append(rules, map[string]any{
+		"_match_route_": []any{"openai"},
+		"instances": []any{map[string]any{
+			"name": "real-openai", "provider": "openai", "api_keys": []any{key},
+		}},
+	})
+	b, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	conf["value"] = string(b)
+	return nil
+}
+
+// wasmFilter finds the HTTP filter called name.
+func wasmFilter(cfg map[string]any, name string) map[string]any {
+	sr, _ := cfg["static_resources"].(map[string]any)
+	listeners, _ := sr["listeners"].([]any)
+	for _, l := range listeners {
+		chains, _ := l.(map[string]any)["filter_chains"].([]any)
+		for _, c := range chains {
+			filters, _ := c.(map[string]any)["filters"].([]any)
+			for _, f := range filters {
+				tc, _ := f.(map[string]any)["typed_config"].(map[string]any)
+				hf, _ := tc["http_filters"].([]any)
+				for _, h := range hf {
+					if hm, _ := h.(map[string]any); hm["name"] == name {
+						return hm
+					}
+				}
+			}
+		}
+	}
 	return nil
 }
 
