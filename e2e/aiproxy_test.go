@@ -135,26 +135,19 @@ func addProviderCluster(name, addr string) func(map[string]any) error {
 
 // allowProviderCluster adds name to the clusters the route ai-proxy-upstream admits.
 func allowProviderCluster(cfg map[string]any, name string) error {
-	for _, l := range cfg["static_resources"].(map[string]any)["listeners"].([]any) {
-		for _, fc := range l.(map[string]any)["filter_chains"].([]any) {
-			for _, f := range fc.(map[string]any)["filters"].([]any) {
-				hcm, _ := f.(map[string]any)["typed_config"].(map[string]any)
-				rc, _ := hcm["route_config"].(map[string]any)
-				if rc == nil {
+	for _, hcm := range testbed.ConnectionManagers(cfg) {
+		rc, _ := hcm["route_config"].(map[string]any)
+		vhosts, _ := rc["virtual_hosts"].([]any)
+		for _, vh := range vhosts {
+			for _, r := range vh.(map[string]any)["routes"].([]any) {
+				rm := r.(map[string]any)
+				if rm["name"] != "ai-proxy-upstream" {
 					continue
 				}
-				for _, vh := range rc["virtual_hosts"].([]any) {
-					for _, r := range vh.(map[string]any)["routes"].([]any) {
-						rm := r.(map[string]any)
-						if rm["name"] != "ai-proxy-upstream" {
-							continue
-						}
-						h := rm["match"].(map[string]any)["headers"].([]any)[0].(map[string]any)
-						re := h["string_match"].(map[string]any)["safe_regex"].(map[string]any)
-						re["regex"] = strings.Replace(re["regex"].(string), "(", "("+name+"|", 1)
-						return nil
-					}
-				}
+				h := rm["match"].(map[string]any)["headers"].([]any)[0].(map[string]any)
+				re := h["string_match"].(map[string]any)["safe_regex"].(map[string]any)
+				re["regex"] = strings.Replace(re["regex"].(string), "(", "("+name+"|", 1)
+				return nil
 			}
 		}
 	}

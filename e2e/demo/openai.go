@@ -3,6 +3,8 @@ package demo
 import (
 	"encoding/json"
 	"fmt"
+
+	"github.com/aiwasm/aiwasm/e2e/testbed"
 )
 
 // OpenAIModel is the model the demo sends to the real OpenAI when OPENAI_API_KEY is set.
@@ -67,20 +69,11 @@ func addOpenAIInstance(cfg map[string]any, key string) error {
 
 // wasmFilter finds the HTTP filter called name.
 func wasmFilter(cfg map[string]any, name string) map[string]any {
-	sr, _ := cfg["static_resources"].(map[string]any)
-	listeners, _ := sr["listeners"].([]any)
-	for _, l := range listeners {
-		chains, _ := l.(map[string]any)["filter_chains"].([]any)
-		for _, c := range chains {
-			filters, _ := c.(map[string]any)["filters"].([]any)
-			for _, f := range filters {
-				tc, _ := f.(map[string]any)["typed_config"].(map[string]any)
-				hf, _ := tc["http_filters"].([]any)
-				for _, h := range hf {
-					if hm, _ := h.(map[string]any); hm["name"] == name {
-						return hm
-					}
-				}
+	for _, hcm := range testbed.ConnectionManagers(cfg) {
+		filters, _ := hcm["http_filters"].([]any)
+		for _, f := range filters {
+			if fm, _ := f.(map[string]any); fm["name"] == name {
+				return fm
 			}
 		}
 	}
@@ -88,19 +81,10 @@ func wasmFilter(cfg map[string]any, name string) map[string]any {
 }
 
 func virtualHosts(cfg map[string]any) ([]any, error) {
-	sr, _ := cfg["static_resources"].(map[string]any)
-	listeners, _ := sr["listeners"].([]any)
-	for _, l := range listeners {
-		chains, _ := l.(map[string]any)["filter_chains"].([]any)
-		for _, c := range chains {
-			filters, _ := c.(map[string]any)["filters"].([]any)
-			for _, f := range filters {
-				tc, _ := f.(map[string]any)["typed_config"].(map[string]any)
-				rc, _ := tc["route_config"].(map[string]any)
-				if vhosts, ok := rc["virtual_hosts"].([]any); ok && len(vhosts) > 0 {
-					return vhosts, nil
-				}
-			}
+	for _, hcm := range testbed.ConnectionManagers(cfg) {
+		rc, _ := hcm["route_config"].(map[string]any)
+		if vhosts, ok := rc["virtual_hosts"].([]any); ok && len(vhosts) > 0 {
+			return vhosts, nil
 		}
 	}
 	return nil, fmt.Errorf("no virtual host in the gateway config")

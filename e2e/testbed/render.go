@@ -154,7 +154,7 @@ func (r *Rendered) setListeners(cfg map[string]any, fixed map[string]int) error 
 
 // setChain rewrites the Wasm filters of every HTTP connection manager.
 func (r *Rendered) setChain(cfg map[string]any, g Gateway) error {
-	for _, hcm := range connectionManagers(cfg) {
+	for _, hcm := range ConnectionManagers(cfg) {
 		filters, _ := hcm["http_filters"].([]any)
 		var chain, rest []any
 		var firstWasm map[string]any
@@ -314,7 +314,7 @@ func setUpstreams(cfg map[string]any, upstreams map[string]string) error {
 // setAccessLogs sends every file access log to one file of the run and adds fields.
 func (r *Rendered) setAccessLogs(cfg map[string]any, extra map[string]string) error {
 	first := true
-	for _, hcm := range connectionManagers(cfg) {
+	for _, hcm := range ConnectionManagers(cfg) {
 		logs, _ := hcm["access_log"].([]any)
 		for _, l := range logs {
 			tc, err := dig(l.(map[string]any), "typed_config")
@@ -337,7 +337,9 @@ func (r *Rendered) setAccessLogs(cfg map[string]any, extra map[string]string) er
 	return nil
 }
 
-func connectionManagers(cfg map[string]any) []map[string]any {
+// ConnectionManagers are the typed configs of every HTTP connection manager in an Envoy
+// config parsed from YAML: where http_filters and route_config live, for Gateway.Edit.
+func ConnectionManagers(cfg map[string]any) []map[string]any {
 	var out []map[string]any
 	for _, l := range listOf(cfg, "static_resources", "listeners") {
 		chains, _ := l["filter_chains"].([]any)

@@ -31,7 +31,7 @@ func renderGateway(t *testing.T, g Gateway) (*Rendered, map[string]any) {
 
 func httpFilterNames(cfg map[string]any) []string {
 	var names []string
-	for _, hcm := range connectionManagers(cfg) {
+	for _, hcm := range ConnectionManagers(cfg) {
 		for _, f := range hcm["http_filters"].([]any) {
 			names = append(names, f.(map[string]any)["name"].(string))
 		}
@@ -48,7 +48,7 @@ func TestGatewayExampleKeepsTheChainOrder(t *testing.T) {
 	if names[len(names)-1] != "envoy.filters.http.router" {
 		t.Fatalf("router is not last: %v", names)
 	}
-	for _, hcm := range connectionManagers(cfg) {
+	for _, hcm := range ConnectionManagers(cfg) {
 		for _, f := range hcm["http_filters"].([]any) {
 			fm := f.(map[string]any)
 			if !isWasmFilter(fm) {
@@ -88,7 +88,7 @@ func TestRenderPortsAndPaths(t *testing.T) {
 			t.Fatal("a cluster that was not named lost its TLS")
 		}
 	}
-	for _, hcm := range connectionManagers(cfg) {
+	for _, hcm := range ConnectionManagers(cfg) {
 		for _, l := range hcm["access_log"].([]any) {
 			if p, _ := dig(l.(map[string]any), "typed_config"); p["path"] != r.AccessLog {
 				t.Fatalf("access log goes to %v, want %s", p["path"], r.AccessLog)
@@ -105,7 +105,7 @@ func TestRenderTestPlugins(t *testing.T) {
 	if !reflect.DeepEqual(r.WasmFilter, []string{"probe", "ai-proxy"}) {
 		t.Fatalf("chain %v", r.WasmFilter)
 	}
-	for _, hcm := range connectionManagers(cfg) {
+	for _, hcm := range ConnectionManagers(cfg) {
 		var filters []map[string]any // the Wasm filters, in order
 		for _, f := range hcm["http_filters"].([]any) {
 			if fm := f.(map[string]any); isWasmFilter(fm) {

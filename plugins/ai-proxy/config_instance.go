@@ -131,34 +131,11 @@ func readProvider(e *config.Reader, key string) *Preset {
 
 // closestPreset is the preset name at most two edits from name, "" if none.
 func closestPreset(name string) string {
-	best, bestDist := "", 3
-	for _, p := range presets {
-		if d := editDistance(name, p.Name); d < bestDist {
-			best, bestDist = p.Name, d
-		}
+	names := make([]string, len(presets))
+	for i, p := range presets {
+		names[i] = p.Name
 	}
-	return best
-}
-
-// editDistance is the Levenshtein distance in bytes (names are short).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return config.Closest(name, names)
 }
 
 // readAPIKeys reads a list of API keys at key. Keys are secrets: problems name the entry,

@@ -3,10 +3,14 @@ package config
 // suggest returns the key the plugin asked for, found absent, that unknown is most likely a
 // typo of, or "". Only absent keys qualify: a key that is present was read, so an unknown
 // key next to it is something else.
-func (r *Reader) suggest(unknown string) string {
+func (r *Reader) suggest(unknown string) string { return Closest(unknown, r.asked) }
+
+// Closest returns the candidate at most two edits from name, the nearest first, or "": for
+// "did you mean" hints on values (a provider's name) as the Reader gives them on keys.
+func Closest(name string, candidates []string) string {
 	best, bestDist := "", 3 // at most two edits away
-	for _, k := range r.asked {
-		if d := editDistance(unknown, k, bestDist); d < bestDist {
+	for _, k := range candidates {
+		if d := editDistance(name, k, bestDist); d < bestDist {
 			best, bestDist = k, d
 		}
 	}
