@@ -35,12 +35,34 @@ func main() {
 		reps  = flag.Int("reps", 3, "runs per scenario and mode (medians are reported)")
 		rate  = flag.Float64("qps", 200, "request rate of the fixed-rate mode")
 		conns = flag.Int("c", 16, "connections of the saturation mode")
+		ttft  = flag.Int("ttft", 0, "measure time to first token instead, over this many streamed requests per path")
 	)
 	flag.Parse()
 	log.SetFlags(0)
-	if err := run(*dur, *reps, *rate, *conns); err != nil {
+	var err error
+	if *ttft > 0 {
+		err = ttftOnly(*ttft)
+	} else {
+		err = run(*dur, *reps, *rate, *conns)
+	}
+	if err != nil {
 		log.Fatal(err)
 	}
+}
+
+// ttftOnly is the -ttft mode: the fake LLM, then runTTFT.
+func ttftOnly(n int) error {
+	fake, err := startFake()
+	if err != nil {
+		return err
+	}
+	defer fake.Close()
+	work, err := os.MkdirTemp("", "aiwasm-ttft-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	return runTTFT(n, fake.Addr(), work)
 }
 
 // The request every run sends: a small non-streamed chat completion.
