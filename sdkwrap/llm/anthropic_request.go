@@ -153,24 +153,33 @@ func anthropicSystem(w *jsonWriter, systems []gjson.Result, at []int) error {
 	m := w.mark()
 	w.keyOpen("system", '[')
 	start := w.mark()
-	for k, content := range systems {
-		i := at[k]
-		err := forEachPart(content, func() string { return msgPath(i, ".content") }, func(j int, p contentPart) error {
-			if err := textOnly(p, func() string { return partPath(i, "content", j, "") }, "a system message"); err != nil {
-				return err
-			}
-			anthropicText(w, p.text)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
+	if err := eachSystemText(systems, at, func(text gjson.Result) { anthropicText(w, text) }); err != nil {
+		return err
 	}
 	if !w.since(start) {
 		w.reset(m) // only empty system messages
 		return nil
 	}
 	w.close(']')
+	return nil
+}
+
+// eachSystemText calls write with every text part of the system messages (at are their
+// indexes in messages, for errors): a system message holds text only.
+func eachSystemText(systems []gjson.Result, at []int, write func(text gjson.Result)) error {
+	for k, content := range systems {
+		i := at[k]
+		err := forEachPart(content, func() string { return msgPath(i, ".content") }, func(j int, p contentPart) error {
+			if err := textOnly(p, func() string { return partPath(i, "content", j, "") }, "a system message"); err != nil {
+				return err
+			}
+			write(p.text)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -87,18 +87,8 @@ func geminiSystem(w *jsonWriter, systems []gjson.Result, at []int) error {
 	w.keyOpen("systemInstruction", '{')
 	w.keyOpen("parts", '[')
 	start := w.mark()
-	for k, content := range systems {
-		i := at[k]
-		err := forEachPart(content, func() string { return msgPath(i, ".content") }, func(j int, p contentPart) error {
-			if err := textOnly(p, func() string { return partPath(i, "content", j, "") }, "a system message"); err != nil {
-				return err
-			}
-			geminiText(w, p.text)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
+	if err := eachSystemText(systems, at, func(text gjson.Result) { geminiText(w, text) }); err != nil {
+		return err
 	}
 	if !w.since(start) {
 		w.reset(m)

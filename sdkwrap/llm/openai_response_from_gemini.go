@@ -13,39 +13,22 @@ func OpenAIResponseFromGemini(body []byte, model string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var candidates, usage, modelVersion, responseID, feedback, apiErr gjson.Result
-	doc.ForEach(func(key, v gjson.Result) bool {
-		switch key.Str {
-		case "candidates":
-			candidates = v
-		case "usageMetadata":
-			usage = v
-		case "modelVersion":
-			modelVersion = v
-		case "responseId":
-			responseID = v
-		case "promptFeedback":
-			feedback = v
-		case "error":
-			apiErr = v
-		}
-		return true
-	})
-	if apiErr.Exists() {
-		return nil, upstreamErr("", "an error instead of a response: "+apiErr.Get("message").Str)
+	a := readGeminiAnswer(doc)
+	if a.err.Exists() {
+		return nil, upstreamErr("", "an error instead of a response: "+a.err.Get("message").Str)
 	}
-	if candidates.Exists() && !candidates.IsArray() {
+	if a.candidates.Exists() && !a.candidates.IsArray() {
 		return nil, upstreamErr("candidates", "want an array")
 	}
 	w := jsonWriter{b: make([]byte, 0, len(body)+256)}
 	w.open('{')
-	writeStringOr(&w, "id", responseID, "chatcmpl-gemini")
+	writeStringOr(&w, "id", a.responseID, "chatcmpl-gemini")
 	w.keyStr("object", "chat.completion")
 	w.keyInt("created", now())
-	w.keyRaw("model", modelJSON(model, modelVersion))
+	w.keyRaw("model", modelJSON(model, a.modelVersion))
 	w.keyOpen("choices", '[')
 	n := 0
-	candidates.ForEach(func(_, c gjson.Result) bool {
+	a.candidates.ForEach(func(_, c gjson.Result) bool {
 		writeGeminiChoice(&w, n, c)
 		n++
 		return true
@@ -53,7 +36,7 @@ func OpenAIResponseFromGemini(body []byte, model string) ([]byte, error) {
 	if n == 0 {
 		// Nothing generated: the prompt was blocked, or the candidates were withheld.
 		reason := finishStop
-		if feedback.Get("blockReason").Exists() {
+		if a.feedback.Get("blockReason").Exists() {
 			reason = finishContentFilter
 		}
 		w.open('{')
@@ -64,7 +47,7 @@ func OpenAIResponseFromGemini(body []byte, model string) ([]byte, error) {
 		w.close('}')
 	}
 	w.close(']')
-	if t := geminiTokenUsage(usage); t.seen {
+	if t := geminiTokenUsage(a.usage); t.seen {
 		w.key("usage")
 		writeOpenAIUsage(&w, t)
 	}

@@ -53,28 +53,11 @@ func (s *geminiToOpenAI) Event(dst []byte, ev sse.Event) ([]byte, error) {
 	if !doc.IsObject() {
 		return dst, upstreamErr("", "event data is not a JSON object")
 	}
-	var candidates, usage, modelVersion, responseID, feedback, apiErr gjson.Result
-	doc.ForEach(func(key, v gjson.Result) bool {
-		switch key.Str {
-		case "candidates":
-			candidates = v
-		case "usageMetadata":
-			usage = v
-		case "modelVersion":
-			modelVersion = v
-		case "responseId":
-			responseID = v
-		case "promptFeedback":
-			feedback = v
-		case "error":
-			apiErr = v
-		}
-		return true
-	})
-	if apiErr.Exists() {
+	a := readGeminiAnswer(doc)
+	if a.err.Exists() {
 		s.ended = true
 		status := 500
-		if code, ok := tokens(apiErr.Get("code")); ok && code >= 400 && code < 600 {
+		if code, ok := tokens(a.err.Get("code")); ok && code >= 400 && code < 600 {
 			status = int(code)
 		}
 		return openAIErrorEvent(dst, Gemini, status, data), nil
@@ -82,19 +65,19 @@ func (s *geminiToOpenAI) Event(dst []byte, ev sse.Event) ([]byte, error) {
 	if !s.headReady {
 		s.headReady = true
 		id := `"chatcmpl-gemini"`
-		if responseID.Type == gjson.String {
-			id = responseID.Raw
+		if a.responseID.Type == gjson.String {
+			id = a.responseID.Raw
 		}
-		s.chunks.start(id, modelJSON(s.model, modelVersion))
+		s.chunks.start(id, modelJSON(s.model, a.modelVersion))
 	}
 	var err error
 	n := 0
-	candidates.ForEach(func(_, c gjson.Result) bool {
+	a.candidates.ForEach(func(_, c gjson.Result) bool {
 		dst, err = s.candidate(dst, n, c)
 		n++
 		return err == nil
 	})
-	if n == 0 && feedback.Get("blockReason").Exists() {
+	if n == 0 && a.feedback.Get("blockReason").Exists() {
 		// The prompt was blocked: no candidate will come.
 		st := s.state(0)
 		dst = s.startCandidate(dst, 0, st)
@@ -103,7 +86,7 @@ func (s *geminiToOpenAI) Event(dst []byte, ev sse.Event) ([]byte, error) {
 			dst = s.chunks.finish(dst, 0, finishContentFilter)
 		}
 	}
-	if t := geminiTokenUsage(usage); t.seen {
+	if t := geminiTokenUsage(a.usage); t.seen {
 		s.usage = t
 	}
 	return dst, err
