@@ -72,3 +72,6 @@ func TestReadmeEnvoyExample(t *testing.T) {
 	passed(t, call(t, p, "llm", "/v1/models", "authorization", "Bearer sk-alice-demo"), "alice")
 	passed(t, call(t, p, "chat-bob", "/v1/models", "authorization", "Bearer sk-bob-demo"), "bob")
 }
+
+// Every field of the README's configuration tables appears in a test's configuration.
+func TestReadmeFieldsAreTested(t *testing.T) { wasmhost.CheckFieldsTested(t, ".", 10) }

@@ -135,3 +135,6 @@ func TestReadmeEnvoyExample(t *testing.T) {
 		}
 	}
 }
+
+// Every field of the README's configuration tables appears in a test's configuration.
+func TestReadmeFieldsAreTested(t *testing.T) { wasmhost.CheckFieldsTested(t, ".", 10) }

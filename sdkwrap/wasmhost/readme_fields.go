@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"testing"
 )
 
 // fieldName is a field in backquotes in a table's first column: `name`, `a.b`, `list[].c`.
@@ -77,4 +78,21 @@ func UntestedFields(dir string) (documented, untested []string, err error) {
 		}
 	}
 	return documented, untested, nil
+}
+
+// CheckFieldsTested fails t for every field the README in dir documents and no test there
+// mentions, and when the README's tables give fewer than atLeast fields (the tables were not
+// found, or lost rows).
+func CheckFieldsTested(t testing.TB, dir string, atLeast int) {
+	t.Helper()
+	documented, untested, err := UntestedFields(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(documented) < atLeast {
+		t.Fatalf("found only %d fields in the README's tables, want at least %d", len(documented), atLeast)
+	}
+	for _, name := range untested {
+		t.Errorf("field %s is documented but appears in no test", name)
+	}
 }
