@@ -84,12 +84,7 @@ func proxy(t testing.TB, config string, clusters ...any) *wasmhost.Plugin {
 	for i := 0; i+1 < len(clusters); i += 2 {
 		opts = append(opts, wasmhost.WithCluster(clusters[i].(string), clusters[i+1].(http.Handler)))
 	}
-	p, err := module(t).NewPlugin(config, opts...)
-	if err != nil {
-		t.Fatalf("config %s: %v", config, err)
-	}
-	t.Cleanup(p.Close)
-	return p
+	return module(t).TestPlugin(t, config, opts...)
 }
 
 const clientKey = "sk-client-own-key"

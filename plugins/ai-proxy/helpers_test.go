@@ -51,12 +51,7 @@ func newPlugin(t testing.TB, config string) *wasmhost.Plugin {
 
 func newPluginOf(t testing.TB, m *wasmhost.Module, config string) *wasmhost.Plugin {
 	t.Helper()
-	p, err := m.NewPlugin(config)
-	if err != nil {
-		t.Fatalf("config %s: %v", config, err)
-	}
-	t.Cleanup(p.Close)
-	return p
+	return m.TestPlugin(t, config)
 }
 
 // refused configures the default build expecting a refusal and returns the error's text.

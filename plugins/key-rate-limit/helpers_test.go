@@ -34,12 +34,7 @@ func newPlugin(t testing.TB, config string, opts ...wasmhost.PluginOption) *wasm
 func newPluginOf(t testing.TB, m *wasmhost.Module, config string, opts ...wasmhost.PluginOption) *wasmhost.Plugin {
 	t.Helper()
 	opts = append([]wasmhost.PluginOption{wasmhost.WithClock(wasmhost.NewClock(t0))}, opts...)
-	p, err := m.NewPlugin(config, opts...)
-	if err != nil {
-		t.Fatalf("config %s: %v", config, err)
-	}
-	t.Cleanup(p.Close)
-	return p
+	return m.TestPlugin(t, config, opts...)
 }
 
 // refused configures the plugin expecting a refusal and returns the error's text.

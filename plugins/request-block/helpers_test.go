@@ -17,12 +17,7 @@ func module(t testing.TB) *wasmhost.Module { return wasmhost.SharedModule(t, "."
 
 func newPlugin(t testing.TB, config string, opts ...wasmhost.PluginOption) *wasmhost.Plugin {
 	t.Helper()
-	p, err := module(t).NewPlugin(config, opts...)
-	if err != nil {
-		t.Fatalf("config %s: %v", config, err)
-	}
-	t.Cleanup(p.Close)
-	return p
+	return module(t).TestPlugin(t, config, opts...)
 }
 
 // outcome is what became of one request.

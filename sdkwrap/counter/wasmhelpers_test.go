@@ -29,12 +29,7 @@ func defaultProbe(t testing.TB) *wasmhost.Module {
 func newPlugin(t testing.TB, m *wasmhost.Module, config string, opts ...wasmhost.PluginOption) *wasmhost.Plugin {
 	t.Helper()
 	opts = append([]wasmhost.PluginOption{wasmhost.WithClock(wasmhost.NewClock(time.UnixMilli(t0)))}, opts...)
-	p, err := m.NewPlugin(config, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(p.Close)
-	return p
+	return m.TestPlugin(t, config, opts...)
 }
 
 // answer is what became of one request.

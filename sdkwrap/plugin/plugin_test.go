@@ -18,12 +18,7 @@ func module(t testing.TB) *wasmhost.Module { return wasmhost.SharedModule(t, "te
 
 func newFW(t testing.TB, config string, opts ...wasmhost.PluginOption) *wasmhost.Plugin {
 	t.Helper()
-	p, err := module(t).NewPlugin(config, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(p.Close)
-	return p
+	return module(t).TestPlugin(t, config, opts...)
 }
 
 func must[T any](t testing.TB) func(T, error) T {

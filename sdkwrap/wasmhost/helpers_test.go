@@ -33,12 +33,7 @@ func testModule(t testing.TB, name string) *Module {
 // newProbe starts the probe plugin with config and options, failing the test on error.
 func newProbe(t testing.TB, config string, opts ...PluginOption) *Plugin {
 	t.Helper()
-	p, err := testModule(t, "probe").NewPlugin(config, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(p.Close)
-	return p
+	return testModule(t, "probe").TestPlugin(t, config, opts...)
 }
 
 func must[T any](t testing.TB) func(T, error) T {

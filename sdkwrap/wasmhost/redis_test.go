@@ -48,12 +48,7 @@ func redisModule(t testing.TB, addr string) *Module {
 
 func newRedisProbe(t testing.TB, addr, config string, opts ...PluginOption) *Plugin {
 	t.Helper()
-	p, err := redisModule(t, addr).NewPlugin(config, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(p.Close)
-	return p
+	return redisModule(t, addr).TestPlugin(t, config, opts...)
 }
 
 // redisRequest sends a request carrying x-redis-cmd through a new stream and returns the

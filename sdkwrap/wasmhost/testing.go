@@ -49,3 +49,15 @@ func PluginPath(t testing.TB, dir string, tags ...string) string {
 	}
 	return path
 }
+
+// TestPlugin is NewPlugin for tests: a configuration the plugin refuses fails t (quoting
+// the configuration), and the plugin closes when the test ends.
+func (m *Module) TestPlugin(t testing.TB, config string, opts ...PluginOption) *Plugin {
+	t.Helper()
+	p, err := m.NewPlugin(config, opts...)
+	if err != nil {
+		t.Fatalf("config %s: %v", config, err)
+	}
+	t.Cleanup(p.Close)
+	return p
+}
