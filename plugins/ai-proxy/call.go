@@ -167,8 +167,7 @@ func (st *State) succeeded(s *stream, resp cluster.Response) {
 // answers the client (APISIX's passthrough).
 func (st *State) passthrough(s *stream, answer []byte) {
 	st.publish(s)
-	s.ReplaceRequestBody(answer)
-	s.SetRequestHeader("content-length", strconv.Itoa(len(answer)))
+	s.ReplaceRequestBody(answer) // the framework gives content-length the new size
 	s.SetRequestHeader("content-type", "application/json")
 	s.Resume()
 }

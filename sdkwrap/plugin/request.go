@@ -11,7 +11,6 @@ import (
 type requestBody struct {
 	buffer   bool // RequestBody wants the whole body
 	held     bool // the headers wait for the body (HoldHeadersForBody)
-	replaced int  // length of a replacement body, -1 when unchanged
 	max      int  // buffer at most this many bytes
 	passOver bool // a larger body goes on unseen instead of being refused
 }
@@ -31,18 +30,22 @@ func (s *Stream[C, S]) SkipRequestBody() {
 }
 
 // ReplaceRequestBody sends body upstream instead of the client's. Call it from
-// RequestBody.
+// RequestBody, or from an asynchronous answer while the request waits for it. While the
+// headers are still held, content-length becomes the new body's length (Envoy would keep the
+// old one and cut the body); otherwise the framework removed it before the headers left.
 func (s *Stream[C, S]) ReplaceRequestBody(body []byte) {
 	if err := proxywasm.ReplaceHttpRequestBody(body); err != nil {
 		s.log.Warnf("replacing the request body: %v", err)
 		return
 	}
-	s.reqBody.replaced = len(body)
+	if s.reqBody.held || s.waiting && !s.inResp {
+		_ = proxywasm.ReplaceHttpRequestHeader("content-length", strconv.Itoa(len(body)))
+	}
 }
 
 func (s *Stream[C, S]) requestHeaders(endOfStream bool) types.Action {
 	def := s.def
-	s.reqBody = requestBody{buffer: def.RequestBody != nil && !endOfStream, replaced: -1, max: def.MaxRequestBody}
+	s.reqBody = requestBody{buffer: def.RequestBody != nil && !endOfStream, max: def.MaxRequestBody}
 	if !endOfStream && (def.RequestChunk != nil || def.RequestBody != nil && !def.HoldHeadersForBody) {
 		// The headers leave before the body is seen; if a handler changes the body's size
 		// the old content-length would cut it, and Envoy does not fix it.
@@ -96,10 +99,6 @@ func (s *Stream[C, S]) requestBody(bodySize int, endOfStream bool) types.Action 
 	action := s.paused(s.def.RequestBody(s, body))
 	if s.replied {
 		return types.ActionPause
-	}
-	if s.reqBody.held && s.reqBody.replaced >= 0 {
-		// The headers are still here: give them the new body's length.
-		_ = proxywasm.ReplaceHttpRequestHeader("content-length", strconv.Itoa(s.reqBody.replaced))
 	}
 	return action
 }
