@@ -5,6 +5,7 @@ package e2e
 // the seed scenarios, balancing, failover, key rotation.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -34,6 +35,7 @@ const (
 	upAnthropic = "sk-ant-up-5e0b"
 	upGemini    = "up-gemini-91aa"
 	upAzure     = "az-up-44f0"
+	upCompat    = "sk-up-inhouse-0b3e"
 	clientKey   = "sk-client-never-forwarded"
 )
 
@@ -56,6 +58,9 @@ const providersConfig = `{
 		{"_match_domain_": ["prompt.test"], "prompt_param": "text",
 		 "instances": [{"name": "openai", "provider": "openai", "cluster": "openai", "api_keys": ["` + upOpenAI + `"],
 		   "options": {"model": "gpt-4o-mini"}}]},
+		{"_match_domain_": ["compat.test"],
+		 "instances": [{"name": "inhouse", "provider": "openai-compatible", "cluster": "compat-fake", "api_keys": ["` + upCompat + `"],
+		   "override": {"endpoint": "http://llm.inhouse.example:8000/serving/v2/chat/completions"}}]},
 		{"_match_domain_": ["passthrough.test"], "passthrough": true}
 	]
 }`
@@ -63,18 +68,33 @@ const providersConfig = `{
 // providerGateway is Envoy with ai-proxy in front of one fake per provider cluster, and a
 // recorder as the route's own upstream (what passthrough sends the answer to).
 type providerGateway struct {
-	envoy                                 *testbed.Envoy
-	openai, deepseek, anth, gemini, azure *fakellm.Server
+	envoy                                         *testbed.Envoy
+	openai, deepseek, anth, gemini, azure, compat *fakellm.Server
 	recorder                              *httptest.Server
 	recorded                              chan []byte
 	// deepseekPaths are the paths DeepSeek's fake was asked for, before /v1 was put in
 	// front (DeepSeek serves /chat/completions; the fake only OpenAI's /v1 paths).
 	deepseekPaths chan string
+	// compatPaths are the paths the openai-compatible endpoint was asked for, before they
+	// were mapped onto the fake's /v1 paths.
+	compatPaths chan string
+}
+
+// pathFront serves the fake f under other paths: it records each path it is asked for and
+// rewrites it with rewrite before passing the request on.
+func pathFront(t *testing.T, f *fakellm.Server, seen chan<- string, rewrite func(string) string) string {
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen <- r.URL.Path
+		r.URL.Path = rewrite(r.URL.Path)
+		httputil.NewSingleHostReverseProxy(&url.URL{Scheme: "http", Host: f.Addr()}).ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+	return front.Listener.Addr().String()
 }
 
 func startProviderGateway(t *testing.T) *providerGateway {
 	t.Helper()
-	g := &providerGateway{recorded: make(chan []byte, 10), deepseekPaths: make(chan string, 100)}
+	g := &providerGateway{recorded: make(chan []byte, 10), deepseekPaths: make(chan string, 100), compatPaths: make(chan string, 100)}
 	start := func(cfg fakellm.Config) *fakellm.Server {
 		f, err := fakellm.Start(cfg)
 		if err != nil {
@@ -88,6 +108,7 @@ func startProviderGateway(t *testing.T) *providerGateway {
 	g.anth = start(fakellm.Config{AnthropicKey: upAnthropic})
 	g.gemini = start(fakellm.Config{GeminiKey: upGemini})
 	g.azure = start(fakellm.Config{AzureKey: upAzure})
+	g.compat = start(fakellm.Config{OpenAIKey: upCompat})
 	g.recorder = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		g.recorded <- b
@@ -95,19 +116,22 @@ func startProviderGateway(t *testing.T) *providerGateway {
 		fmt.Fprint(w, `{"upstream":"got it"}`)
 	}))
 	t.Cleanup(g.recorder.Close)
-	deepseekFront := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		g.deepseekPaths <- r.URL.Path
-		r.URL.Path = "/v1" + r.URL.Path
-		httputil.NewSingleHostReverseProxy(&url.URL{Scheme: "http", Host: g.deepseek.Addr()}).ServeHTTP(w, r)
-	}))
-	t.Cleanup(deepseekFront.Close)
+	deepseekFront := pathFront(t, g.deepseek, g.deepseekPaths, func(p string) string { return "/v1" + p })
+	compatFront := pathFront(t, g.compat, g.compatPaths, func(p string) string {
+		return "/v1" + strings.TrimPrefix(p, "/serving/v2")
+	})
 	g.envoy = testbed.MustStartEnvoy(t, testbed.Gateway{
 		Plugins: []testbed.Plugin{{Name: "ai-proxy", Wasm: testbed.Module(t, "ai-proxy"), Config: providersConfig}},
 		Upstreams: map[string]string{
-			"fakellm": g.recorder.Listener.Addr().String(), "openai": g.openai.Addr(), "deepseek": deepseekFront.Listener.Addr().String(),
+			"fakellm": g.recorder.Listener.Addr().String(), "openai": g.openai.Addr(), "deepseek": deepseekFront,
 			"anthropic": g.anth.Addr(), "gemini": g.gemini.Addr(),
 		},
-		Edit: addProviderCluster("azure-fake", g.azure.Addr()),
+		Edit: func(cfg map[string]any) error {
+			if err := addProviderCluster("azure-fake", g.azure.Addr())(cfg); err != nil {
+				return err
+			}
+			return addProviderCluster("compat-fake", compatFront)(cfg)
+		},
 	})
 	return g
 }
@@ -223,6 +247,7 @@ func TestAIProxyProvidersWithOpenAISDK(t *testing.T) {
 		{"anthropic.test", &g.anth, "/v1/messages"},
 		{"gemini.test", &g.gemini, "/v1beta/models/gemini-2.0-flash:generateContent"},
 		{"azure.test", &g.azure, "/openai/deployments/gpt4o-dep/chat/completions"},
+		{"compat.test", &g.compat, "/v1/chat/completions"},
 	} {
 		t.Run(tc.host, func(t *testing.T) {
 			c := sdkFor(g.envoy, tc.host)
@@ -285,6 +310,43 @@ func TestAIProxyProvidersWithOpenAISDK(t *testing.T) {
 	t.Run("DeepSeek is asked on its own path", func(t *testing.T) {
 		if p := <-g.deepseekPaths; p != "/chat/completions" {
 			t.Fatalf("DeepSeek was asked for %s", p)
+		}
+	})
+
+	t.Run("openai-compatible is asked on its endpoint's path", func(t *testing.T) {
+		for _, mode := range []string{"call", "stream"} {
+			if p := <-g.compatPaths; p != "/serving/v2/chat/completions" {
+				t.Fatalf("%s mode asked the endpoint for %s", mode, p)
+			}
+		}
+	})
+
+	t.Run("audio uploads pass through as multipart", func(t *testing.T) {
+		audio := bytes.Repeat([]byte("RIFF-not-really-audio"), 500)
+		c := sdkFor(g.envoy, "openai.test")
+		tr, err := c.Audio.Transcriptions.New(ctx, openai.AudioTranscriptionNewParams{
+			File: openai.File(bytes.NewReader(audio), "tides.wav", "audio/wav"), Model: openai.AudioModelWhisper1,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := fakellm.AudioReply(false, int64(len(audio)), "tides.wav"); tr.Text != want {
+			t.Fatalf("transcription %q, want %q", tr.Text, want)
+		}
+		got := mustLast(t, g.openai)
+		if got.Path != "/v1/audio/transcriptions" || !strings.HasPrefix(got.Header.Get("Content-Type"), "multipart/form-data") {
+			t.Fatalf("the provider saw %s with %q", got.Path, got.Header.Get("Content-Type"))
+		}
+		noClientKey(t, got)
+
+		tl, err := c.Audio.Translations.New(ctx, openai.AudioTranslationNewParams{
+			File: openai.File(bytes.NewReader(audio), "marees.wav", "audio/wav"), Model: openai.AudioModelWhisper1,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := fakellm.AudioReply(true, int64(len(audio)), "marees.wav"); tl.Text != want {
+			t.Fatalf("translation %q, want %q", tl.Text, want)
 		}
 	})
 
