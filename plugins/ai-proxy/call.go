@@ -52,7 +52,7 @@ func (st *State) attempt(s *stream, in *Instance, key int) (plugin.Action, bool)
 	}
 	st.p = p
 	st.attempts++
-	rt.metrics.requests.Inc()
+	st.countAttempt(s, rt)
 	method := "POST"
 	if p.body == nil {
 		method = "GET"
@@ -275,12 +275,31 @@ func isRequestError(err error) bool {
 // countError counts a failed attempt in the instance's metrics: by class, or http_4xx for a
 // provider answer no class covers.
 func (st *State) countError(s *stream, in *Instance, class Class, status int) {
-	m := metricsOf(s, in)
+	m, mm := metricsOf(s, in), st.mm
+	if in != st.in {
+		mm = nil
+	}
 	if class == ClassNone {
 		if status >= 400 {
 			m.clientErrors.Inc()
+			if mm != nil {
+				mm.clientErrors.Inc()
+			}
 		}
 		return
 	}
 	m.errors[class].Inc()
+	if mm != nil && int(class) < len(mm.errors) {
+		mm.errors[class].Inc()
+	}
+}
+
+// countAttempt counts an attempt just sent to rt's instance for st.p's model, in the
+// instance's and the model's metrics.
+func (st *State) countAttempt(s *stream, rt *instanceRuntime) {
+	rt.metrics.requests.Inc()
+	st.mm = rt.modelMetrics(s.Root(), st.p.model)
+	if st.mm != nil {
+		st.mm.requests.Inc()
+	}
 }

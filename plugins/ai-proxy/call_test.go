@@ -141,6 +141,11 @@ func TestCallModePerProvider(t *testing.T) {
 				metric(p, "ai_proxy_tokens_prompt_"+n) != int64(prompt) || metric(p, "ai_proxy_tokens_completion_"+n) != int64(completion) {
 				t.Fatalf("metrics %v", p.MetricNames())
 			}
+			m := n + "_model_" + metricName(tt.model)
+			if metric(p, "ai_proxy_requests_"+m) != 1 || metric(p, "ai_proxy_tokens_prompt_"+m) != int64(prompt) ||
+				metric(p, "ai_proxy_tokens_completion_"+m) != int64(completion) {
+				t.Fatalf("metrics of model %s: %v", tt.model, p.MetricNames())
+			}
 			noSecret(t, p, s, "sk-up-openai", "az-key-1", "ds-key-1", "vk-1", "ant-key-1", "gm-key-1")
 		})
 	}

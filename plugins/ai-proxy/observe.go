@@ -84,7 +84,7 @@ func (st *State) publishResult(s *stream) {
 //	ttft_ms_<instance>                  histogram: time to first token of its answers
 //
 // and for the plugin: requests (requests ai-proxy served), failovers (attempts after the
-// first). Models are not a dimension: their names come from requests (unbounded).
+// first). The same per instance and model: metrics_model.go.
 type instanceMetrics struct {
 	requests, clientErrors         plugin.Counter
 	promptTokens, completionTokens plugin.Counter
@@ -150,12 +150,23 @@ func onDone(s *stream) {
 	}
 	if st.rt != nil && st.attempts > 0 {
 		m := st.rt.metrics
+		prompt, completion := uint64(max(st.usage.Prompt, 0)), uint64(max(st.usage.Completion, 0))
+		ttft := uint64(max(st.ttft.Milliseconds(), 0))
 		if st.haveUsage {
-			m.promptTokens.Add(uint64(max(st.usage.Prompt, 0)))
-			m.completionTokens.Add(uint64(max(st.usage.Completion, 0)))
+			m.promptTokens.Add(prompt)
+			m.completionTokens.Add(completion)
 		}
 		if st.haveTTFT {
-			m.ttft.Record(uint64(max(st.ttft.Milliseconds(), 0)))
+			m.ttft.Record(ttft)
+		}
+		if mm := st.mm; mm != nil {
+			if st.haveUsage {
+				mm.promptTokens.Add(prompt)
+				mm.completionTokens.Add(completion)
+			}
+			if st.haveTTFT {
+				mm.ttft.Record(ttft)
+			}
 		}
 	}
 	for _, f := range st.skipped {

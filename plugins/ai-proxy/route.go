@@ -44,7 +44,7 @@ func (st *State) route(s *stream) plugin.Action {
 	st.p = p
 	st.attempts++
 	st.publish(s)
-	rt.metrics.requests.Inc()
+	st.countAttempt(s, rt)
 	for _, h := range rt.authHeaders(st.key) {
 		s.SetRequestHeader(h[0], h[1])
 	}

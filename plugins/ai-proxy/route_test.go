@@ -54,8 +54,10 @@ func TestRouteModeOpenAIStream(t *testing.T) {
 	wantUsage(t, s, prompt, completion)
 	wantState(t, s, filterstate.AIRequestType, "ai_stream", filterstate.AIInstance, "openai", filterstate.AITTFTMillis, "120",
 		filterstate.AIAttempts, "1", filterstate.AIModel, "gpt-4o")
-	if r := p.HistogramRecords("ai_proxy_ttft_ms_openai"); len(r) != 1 || r[0] != 120 {
-		t.Fatalf("ttft histogram %v", r)
+	for _, name := range []string{"ai_proxy_ttft_ms_openai", "ai_proxy_ttft_ms_openai_model_gpt_4o"} {
+		if r := p.HistogramRecords(name); len(r) != 1 || r[0] != 120 {
+			t.Fatalf("%s records %v", name, r)
+		}
 	}
 	if metric(p, "ai_proxy_tokens_completion_openai") != int64(completion) {
 		t.Fatal("completion tokens not counted")

@@ -11,6 +11,7 @@ type instanceRuntime struct {
 	metrics *instanceMetrics
 	targets [len(kindNames)][2]cachedTarget // by kind, streamed or not
 	auth    [][][2]string                   // AuthHeaders by key index + 1 (0: no key)
+	models  map[string]*modelMetrics        // by model (metrics_model.go)
 }
 
 type cachedTarget struct {

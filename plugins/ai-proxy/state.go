@@ -52,6 +52,7 @@ type State struct {
 	// The current (last) attempt.
 	in  *Instance
 	rt  *instanceRuntime // in's
+	mm  *modelMetrics    // in's for the model asked (nil: none)
 	key int
 	p   prepared
 
