@@ -345,11 +345,14 @@ func TestMalformedRequests(t *testing.T) {
 		{"/v1/chat/completions", `{"stream":"yes","messages":[{"role":"user","content":"x"}]}`, "stream: want a boolean"},
 		{"/v1/embeddings", `{"model":"e"}`, "input: required"},
 		{"/v1/messages", `{"model":"c","max_tokens":5}`, "messages: required"},
+		// Nesting past sdkwrap/jsonguard's bound is refused before gjson would recurse into it.
+		{"/v1/chat/completions", `{"messages":` + strings.Repeat("[", 500_000), "nests deeper than 1000 levels"},
+		{"/v1/chat/completions", `{"messages":[{"role":"user","content":` + strings.Repeat("[", 1001) + strings.Repeat("]", 1001) + `}]}`, "nests deeper than 1000 levels"},
 	} {
 		s := send(t, p, post(tc.path), tc.body)
 		lr := reply(t, s)
 		if lr.Status != 400 || !strings.Contains(string(lr.Body), tc.msg) {
-			t.Errorf("%s: %d %s", tc.body, lr.Status, lr.Body)
+			t.Errorf("%.80s: %d %s", tc.body, lr.Status, lr.Body)
 		}
 		if tc.path == "/v1/messages" {
 			if field(t, lr.Body, "type") != "error" || field(t, lr.Body, "error.type") != "invalid_request_error" {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 
+	"github.com/aiwasm/aiwasm/sdkwrap/jsonguard"
 	"github.com/tidwall/gjson"
 	"github.com/tidwall/sjson"
 )
@@ -20,8 +21,8 @@ type objMember struct {
 	start, end int // body[start:end] is the value
 }
 
-// maxDepth bounds nesting, as sdkwrap/llm does: deeper documents are refused.
-const maxDepth = 1000
+// maxDepth bounds nesting, as everywhere (sdkwrap/jsonguard): deeper documents are refused.
+const maxDepth = jsonguard.MaxDepth
 
 // scanObject checks that body is exactly one valid JSON object (surrounding whitespace
 // allowed) and returns its top-level members in order, appended to dst. ok is false for

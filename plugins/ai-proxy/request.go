@@ -2,13 +2,14 @@ package main
 
 import (
 	"net"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/aiwasm/aiwasm/sdkwrap/filterstate"
+	"github.com/aiwasm/aiwasm/sdkwrap/jsonguard"
 	"github.com/aiwasm/aiwasm/sdkwrap/llm"
 	"github.com/aiwasm/aiwasm/sdkwrap/plugin"
-	"github.com/tidwall/gjson"
 	"github.com/tidwall/sjson"
 )
 
@@ -103,7 +104,10 @@ func onRequestBody(s *stream, body []byte) plugin.Action {
 func (st *State) readBody(body []byte) string {
 	members, ok := scanObject(body, st.members[:0])
 	if !ok {
-		if gjson.ValidBytes(body) {
+		switch {
+		case !jsonguard.Shallow(body):
+			return "the request body nests deeper than " + strconv.Itoa(jsonguard.MaxDepth) + " levels"
+		case jsonguard.Valid(body):
 			return "the request body must be a JSON object"
 		}
 		return "the request body is not valid JSON"
