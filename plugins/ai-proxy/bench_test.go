@@ -3,9 +3,13 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/aiwasm/aiwasm/e2e/fakellm"
 
 	"github.com/aiwasm/aiwasm/sdkwrap/wasmhost"
 )
@@ -92,6 +96,64 @@ func BenchmarkCallMode(b *testing.B) {
 				if _, err := p.Play(x); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// BenchmarkStreamTranslation measures route mode's answer side in the wasm host, in MB/s of
+// the provider's SSE: a long answer streamed by the fake LLM, fed to the plugin in 16 KB
+// chunks as Envoy would, translated to OpenAI chunks (Anthropic, Gemini) or passed through
+// and metered (OpenAI). Each iteration is one whole stream, request included.
+func BenchmarkStreamTranslation(b *testing.B) {
+	words := strings.Repeat("tides rise and fall with the moon ", 3000) // ~21000 words, one event each
+	request := `{"model":"m","stream":true,"messages":[{"role":"user","content":"` + words + `"}]}`
+	for _, tc := range []struct{ name, config, cluster string }{
+		{"openai", `{"provider": "openai", "api_keys": ["k"]}`, "openai"},
+		{"anthropic", `{"provider": "anthropic", "api_keys": ["k"], "options": {"model": "claude-haiku-4-5"}}`, "anthropic"},
+		{"gemini", `{"provider": "gemini", "api_keys": ["k"], "options": {"model": "gemini-2.0-flash"}}`, "gemini"},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			p := proxy(b, tc.config)
+			up := fake(b, fakellm.Config{})
+			// The provider's stream, recorded once.
+			s := send(b, p, post("/v1/chat/completions"), request)
+			h, body := s.UpstreamRequest()
+			req := httptest.NewRequest("POST", "http://"+h.Value(":authority")+h.Value(":path"), bytes.NewReader(body))
+			for _, kv := range h {
+				if !strings.HasPrefix(kv[0], ":") {
+					req.Header.Add(kv[0], kv[1])
+				}
+			}
+			rec := httptest.NewRecorder()
+			up.ServeHTTP(rec, req)
+			sse := rec.Body.Bytes()
+			if rec.Code != 200 || len(sse) < 256<<10 {
+				b.Fatalf("the fake streamed %d, %d bytes", rec.Code, len(sse))
+			}
+			respHeaders := wasmhost.H(":status", "200", "content-type", rec.Header().Get("content-type"))
+			const chunk = 16 << 10
+			b.SetBytes(int64(len(sse)))
+			b.ReportAllocs()
+			b.ResetTimer()
+			small := `{"model":"m","stream":true,"messages":[{"role":"user","content":"tides"}]}`
+			for i := 0; i < b.N; i++ {
+				s = send(b, p, post("/v1/chat/completions"), small)
+				if _, err := s.ResponseHeaders(respHeaders, false); err != nil {
+					b.Fatal(err)
+				}
+				for j := 0; j < len(sse); j += chunk {
+					if _, err := s.ResponseBody(sse[j:min(j+chunk, len(sse))], j+chunk >= len(sse)); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if err := s.Complete(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			if _, out := s.ClientResponse(); !bytes.HasSuffix(out, []byte("data: [DONE]\n\n")) {
+				b.Fatalf("the client's stream ends with %q", out[max(0, len(out)-40):])
 			}
 		})
 	}

@@ -158,3 +158,26 @@ func TestStreamMeterMatchesBody(t *testing.T) {
 		}
 	}
 }
+
+// The text shortcut for "usage":null chunks never hides real usage, whatever the content says.
+func TestNullUsageText(t *testing.T) {
+	for _, tc := range []struct {
+		data string
+		want bool
+	}{
+		{`{"choices":[{"delta":{"content":"hi"}}],"usage":null}`, true},
+		{`{"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}}`, false},
+		{`{"choices":[{"delta":{"content":"the \"usage\":null field"}}],"usage":{"total_tokens":7}}`, false},
+		{`{"choices":[{"delta":{"content":"a \"usage\" word"}}],"usage":null}`, false}, // read with gjson instead
+		{`{"usage": null}`, false},
+	} {
+		if got := nullUsageText(tc.data); got != tc.want {
+			t.Errorf("%s: %v", tc.data, got)
+		}
+	}
+	m := NewStreamMeter(OpenAI)
+	m.Observe(sse.Event{HasData: true, Data: `{"choices":[{"delta":{"content":"the \"usage\":null field"}}],"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}}`})
+	if u, ok := m.Usage(); !ok || u.Total != 7 {
+		t.Fatalf("usage %+v %v", u, ok)
+	}
+}
