@@ -289,7 +289,7 @@ func (st *State) countError(s *stream, in *Instance, class Class, status int) {
 		return
 	}
 	m.errors[class].Inc()
-	if mm != nil && int(class) < len(mm.errors) {
+	if mm != nil && class != ClassRateLimiting {
 		mm.errors[class].Inc()
 	}
 }

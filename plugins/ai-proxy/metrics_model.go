@@ -16,12 +16,9 @@ const (
 	maxModelNameLen      = 64 // longer names are cut in metric names (they stay apart by their prefix)
 )
 
-type modelMetrics struct {
-	requests, clientErrors         plugin.Counter
-	promptTokens, completionTokens plugin.Counter
-	errors                         [ClassConnectFailure + 1]plugin.Counter // rate_limiting never reaches a model
-	ttft                           plugin.Histogram
-}
+// modelMetrics are attemptMetrics without rate_limiting, which leaves an instance out before
+// any model is asked.
+type modelMetrics = attemptMetrics
 
 // modelMetrics are the metrics of model on rt's instance, defined on first use; nil for no
 // model (a model list).
@@ -51,16 +48,5 @@ func defineModelMetrics(root *plugin.Root[Config], in *Instance, model string) *
 	if len(model) > maxModelNameLen {
 		model = model[:maxModelNameLen]
 	}
-	suffix := "_" + metricName(in.Name) + "_model_" + metricName(model)
-	m := &modelMetrics{
-		requests:         root.Counter("requests" + suffix),
-		clientErrors:     root.Counter("errors" + suffix + "_http_4xx"),
-		promptTokens:     root.Counter("tokens_prompt" + suffix),
-		completionTokens: root.Counter("tokens_completion" + suffix),
-		ttft:             root.Histogram("ttft_ms" + suffix),
-	}
-	for c := ClassHTTP429; c <= ClassConnectFailure; c++ {
-		m.errors[c] = root.Counter("errors" + suffix + "_" + c.String())
-	}
-	return m
+	return defineAttemptMetrics(root, "_"+metricName(in.Name)+"_model_"+metricName(model), ClassConnectFailure)
 }

@@ -85,10 +85,13 @@ func (st *State) publishResult(s *stream) {
 //
 // and for the plugin: requests (requests ai-proxy served), failovers (attempts after the
 // first). The same per instance and model: metrics_model.go.
-type instanceMetrics struct {
+type instanceMetrics = attemptMetrics
+
+// attemptMetrics are the counters of an instance, or of one model on an instance.
+type attemptMetrics struct {
 	requests, clientErrors         plugin.Counter
 	promptTokens, completionTokens plugin.Counter
-	errors                         [ClassRateLimiting + 1]plugin.Counter
+	errors                         [ClassRateLimiting + 1]plugin.Counter // rate_limiting: instances only
 	ttft                           plugin.Histogram
 }
 
@@ -105,16 +108,21 @@ func metricsOf(s *stream, in *Instance) *instanceMetrics {
 }
 
 func defineInstanceMetrics(root *plugin.Root[Config], in *Instance) *instanceMetrics {
-	n := metricName(in.Name)
-	m := &instanceMetrics{
-		requests:         root.Counter("requests_" + n),
-		clientErrors:     root.Counter("errors_" + n + "_http_4xx"),
-		promptTokens:     root.Counter("tokens_prompt_" + n),
-		completionTokens: root.Counter("tokens_completion_" + n),
-		ttft:             root.Histogram("ttft_ms_" + n),
+	return defineAttemptMetrics(root, "_"+metricName(in.Name), ClassRateLimiting)
+}
+
+// defineAttemptMetrics defines the metrics whose names end in suffix, with error counters
+// for the classes up to last.
+func defineAttemptMetrics(root *plugin.Root[Config], suffix string, last Class) *attemptMetrics {
+	m := &attemptMetrics{
+		requests:         root.Counter("requests" + suffix),
+		clientErrors:     root.Counter("errors" + suffix + "_http_4xx"),
+		promptTokens:     root.Counter("tokens_prompt" + suffix),
+		completionTokens: root.Counter("tokens_completion" + suffix),
+		ttft:             root.Histogram("ttft_ms" + suffix),
 	}
-	for c := ClassHTTP429; c <= ClassRateLimiting; c++ {
-		m.errors[c] = root.Counter("errors_" + n + "_" + c.String())
+	for c := ClassHTTP429; c <= last; c++ {
+		m.errors[c] = root.Counter("errors" + suffix + "_" + c.String())
 	}
 	return m
 }
