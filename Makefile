@@ -11,6 +11,10 @@
 #   make demo    Envoy with the plugin chain in front of the fake LLM, and a scripted session
 #   make bench-e2e  load runs through Envoy: each plugin and the chain against bare Envoy
 #   make clean   remove out/ (distclean: also .venv/ and .cache/, the tools the repo installed)
+#   make release VERSION=x.y.z   both builds with the version compiled in, into out/release/<version>/,
+#                with SHA256SUMS and the digests of their OCI images (IMAGES)
+#   make oci REGISTRY=host/path VERSION=x.y.z   push the release as OCI images (build/README.md)
+#   make images VERSION=x.y.z   the same images with docker build, for those who have Docker
 
 SHELL := /bin/bash
 
@@ -24,11 +28,18 @@ GO ?= go
 WASM_BUILD := GOOS=wasip1 GOARCH=wasm CGO_ENABLED=0 $(GO) build -trimpath -buildmode=c-shared
 
 PLUGINS := $(patsubst plugins/%/main.go,%,$(wildcard plugins/*/main.go))
+
+# The version compiled into the plugins, which each logs once at start ("aiwasm <plugin>
+# <version>", sdkwrap/plugin/version.go), and the tag make oci pushes. make build says dev.
+VERSION ?= dev
+VERSION_LDFLAGS = -ldflags "-X github.com/aiwasm/aiwasm/sdkwrap/plugin.Version=$(VERSION)"
+
 # Test plugins of the sdkwrap packages (sdkwrap/<pkg>/testdata/<name>/), built to out/testdata/<name>.wasm
 # for the wasm and e2e tests.
 TESTDATA_DIRS := $(patsubst %/main.go,%,$(wildcard sdkwrap/*/testdata/*/main.go))
 
-.PHONY: all build test vet fmt-check go-test fuzz bench bench-e2e demo clean distclean deps redis envoy tools checksums
+.PHONY: all build test vet fmt-check go-test fuzz bench bench-e2e demo clean distclean deps redis envoy tools checksums \
+	registry release oci images docker-check
 
 all: build
 
@@ -36,8 +47,8 @@ build:
 	@mkdir -p out/testdata out/higress
 	@for p in $(PLUGINS); do \
 	  echo "build plugins/$$p -> out/$$p.wasm, out/higress/$$p.wasm"; \
-	  (cd plugins/$$p && $(WASM_BUILD) -o ../../out/$$p.wasm . && \
-	    $(WASM_BUILD) -tags higress -o ../../out/higress/$$p.wasm .) || exit 1; \
+	  (cd plugins/$$p && $(WASM_BUILD) $(VERSION_LDFLAGS) -o ../../out/$$p.wasm . && \
+	    $(WASM_BUILD) $(VERSION_LDFLAGS) -tags higress -o ../../out/higress/$$p.wasm .) || exit 1; \
 	done
 	@for d in $(TESTDATA_DIRS); do \
 	  (cd $$d && $(WASM_BUILD) -o $(CURDIR)/out/testdata/$$(basename $$d).wasm .) || exit 1; \
@@ -46,6 +57,62 @@ build:
 
 deps:
 	$(GO) mod download
+
+# A release: the same source and VERSION give the same bytes (-trimpath, pinned toolchain, no
+# build ids or times in the module); SHA256SUMS lists them, IMAGES the manifest digests
+# make oci will push (for a WasmPlugin's sha256 or an @sha256: URL).
+REVISION ?= $(shell git rev-parse HEAD 2>/dev/null)
+SOURCE_DATE_EPOCH ?= 0
+RELEASE_DIR = out/release/$(VERSION)
+WASMOCI = $(GO) run ./build/cmd/wasmoci -out $(RELEASE_DIR) -version $(VERSION) \
+	-revision "$(REVISION)" -created $(SOURCE_DATE_EPOCH)
+
+release:
+	@[ "$(VERSION)" != dev ] || { echo "make release: set VERSION, e.g. make release VERSION=1.0.0"; exit 1; }
+	@rm -rf $(RELEASE_DIR) && mkdir -p $(RELEASE_DIR)/higress
+	@for p in $(PLUGINS); do \
+	  echo "build plugins/$$p -> $(RELEASE_DIR)/$$p.wasm, $(RELEASE_DIR)/higress/$$p.wasm"; \
+	  (cd plugins/$$p && $(WASM_BUILD) $(VERSION_LDFLAGS) -o $(CURDIR)/$(RELEASE_DIR)/$$p.wasm . && \
+	    $(WASM_BUILD) $(VERSION_LDFLAGS) -tags higress -o $(CURDIR)/$(RELEASE_DIR)/higress/$$p.wasm .) || exit 1; \
+	done
+	@cd $(RELEASE_DIR) && sha256sum *.wasm higress/*.wasm > SHA256SUMS && cat SHA256SUMS
+	@$(WASMOCI) -dry-run -artifact > $(RELEASE_DIR)/IMAGES && cat $(RELEASE_DIR)/IMAGES
+
+# Push the release to $(REGISTRY)/<plugin>:$(VERSION) (Higress build: :$(VERSION)-higress).
+# Credentials: the docker config, or AIWASM_REGISTRY_USERNAME / AIWASM_REGISTRY_PASSWORD.
+# OCI_FLAGS: -artifact (also the two-layer Wasm artifact), -insecure (plain HTTP).
+OCI_FLAGS ?=
+oci: release
+	@[ -n "$(REGISTRY)" ] || { echo "make oci: set REGISTRY, e.g. REGISTRY=registry.example.com/aiwasm"; exit 1; }
+	$(WASMOCI) -registry $(REGISTRY) $(OCI_FLAGS)
+
+# The same images built by Docker from build/Dockerfile, for people who have it (tagged
+# $(IMAGE_PREFIX)<plugin>:$(VERSION)); not part of make test.
+IMAGE_PREFIX ?= aiwasm/
+docker-check:
+	@command -v docker >/dev/null || { echo "make images needs docker, which is not installed; make oci builds and pushes the images without it"; exit 1; }
+	@docker info >/dev/null 2>&1 || { echo "make images: docker's daemon does not answer (docker info failed); make oci builds and pushes the images without it"; exit 1; }
+
+images: docker-check release
+	@for p in $(PLUGINS); do \
+	  for v in "" higress/; do \
+	    ctx=$$(mktemp -d) && cp $(RELEASE_DIR)/$$v$$p.wasm $$ctx/plugin.wasm && \
+	    tag=$(IMAGE_PREFIX)$$p:$(VERSION)$${v:+-higress} && \
+	    docker build -q -f build/Dockerfile -t $$tag \
+	      --label org.opencontainers.image.title=$$p --label org.opencontainers.image.version=$(VERSION) \
+	      --label org.opencontainers.image.revision=$(REVISION) $$ctx && echo "$$tag"; \
+	    rc=$$?; rm -rf $$ctx; [ $$rc = 0 ] || exit 1; \
+	  done; \
+	done
+
+# Debian's docker-registry (the CNCF distribution registry) is the registry build/oci's tests
+# push to, on loopback; they start their own. Installed from Debian when missing (on a host
+# with systemd Debian also starts it as a service on :5000).
+registry:
+	@command -v docker-registry >/dev/null || { \
+	  echo "installing docker-registry (Debian)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq docker-registry >/dev/null; }
 
 # redis-server backs the tests of Higress's Redis host functions (and, later, the rate
 # limiters). Installed from Debian when missing.
@@ -115,9 +182,9 @@ fuzz:
 	done
 
 go-test:
-	AIWASM_REQUIRE_REDIS=1 $(GO) test -count=1 -timeout 20m ./...
+	AIWASM_REQUIRE_REDIS=1 AIWASM_REQUIRE_REGISTRY=1 $(GO) test -count=1 -timeout 20m ./...
 
-test: deps redis envoy $(TOOLS_BIN)/service_cmd build fmt-check vet go-test fuzz
+test: deps redis registry envoy $(TOOLS_BIN)/service_cmd build fmt-check vet go-test fuzz
 
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 200000x -count 5 ./sdkwrap/wasmhost/ | tee out/bench.txt

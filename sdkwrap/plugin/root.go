@@ -39,6 +39,7 @@ func (r *Root[C]) Global() *C { return r.rules.Global() }
 // makes Envoy reject the listener with the reason in its log.
 func (r *Root[C]) OnPluginStart(int) types.OnPluginStartStatus {
 	r.log = Logger{prefix: "[" + r.name + "] "}
+	logVersion(&r.log, r.name)
 	raw, err := proxywasm.GetPluginConfiguration()
 	if err != nil && !errors.Is(err, types.ErrorStatusNotFound) {
 		r.log.Errorf("reading the configuration: %v", err)
