@@ -44,10 +44,20 @@ const (
 	AIExhausted = "ai_exhausted_instances"
 	// CacheStatus is "hit", "miss" or "skip" (ai-cache).
 	CacheStatus = "cache_status"
+	// CacheSimilarity is a semantic cache hit's cosine similarity, e.g. "0.9731" (ai-cache).
+	CacheSimilarity = "cache_similarity"
+	// AITokensCharged is the tokens ai-token-ratelimit charged the request's budgets, a
+	// decimal integer (the total; 0 for a cache hit or an upstream error, which are not
+	// charged).
+	AITokensCharged = "ai_tokens_charged"
+	// AITokensEstimated is "true" when the answer carried no usage and the charge is
+	// ai-token-ratelimit's estimate from the text (sdkwrap/usage: EstimateTokens).
+	AITokensEstimated = "ai_tokens_estimated"
 )
 
 // Logged are the names envoy/gateway.yaml's access log prints (a test keeps them in step).
 var Logged = []string{
 	Consumer, BlockedBy, AIProvider, AIInstance, AIModelRequested, AIModel,
 	AIPromptTokens, AICompletionTokens, AITotalTokens, AITTFTMillis, AIAttempts, AIRequestType, CacheStatus,
+	CacheSimilarity, AITokensCharged, AITokensEstimated,
 }

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/aiwasm/aiwasm/sdkwrap/cluster"
+	"github.com/aiwasm/aiwasm/sdkwrap/jsonguard"
+	"github.com/tidwall/gjson"
+)
+
+// semanticLookup asks the embeddings endpoint for the question's vector; the answer
+// decides between a semantic hit and a miss. It reports false when no call was made (the
+// request then is a plain miss).
+func semanticLookup(s *stream, req gjson.Result) bool {
+	sc := s.Config.semantic
+	text := questionText(s.Config.strategy, req.Get("messages"))
+	if strings.TrimSpace(text) == "" {
+		return false
+	}
+	body := appendString([]byte(`{"model":`), sc.model)
+	body = append(appendString(append(body, `,"input":`...), text), '}')
+	headers := append([][2]string{{"content-type", "application/json"}}, sc.headers...)
+	err := cluster.Call(cluster.Request{Cluster: sc.cluster, Method: "POST", Path: sc.path, Authority: sc.authority,
+		Scheme: sc.scheme, Headers: headers, Body: body, Timeout: sc.timeout},
+		func(resp cluster.Response, err error) { onEmbedding(s, resp, err) })
+	if err != nil {
+		semanticFailed(s, err.Error())
+		return false
+	}
+	return true
+}
+
+// onEmbedding finishes a semantic lookup: a hit above the threshold is answered, anything
+// else goes on as a miss (an embeddings failure included: the cache fails open).
+func onEmbedding(s *stream, resp cluster.Response, err error) {
+	st, sc := &s.State, s.Config.semantic
+	defer func() {
+		if !s.Replied() {
+			decide(s, statusMiss)
+			s.Resume()
+		}
+	}()
+	switch {
+	case err != nil:
+		semanticFailed(s, err.Error())
+		return
+	case !resp.OK():
+		semanticFailed(s, "embeddings answered HTTP "+strconv.Itoa(resp.Status))
+		return
+	}
+	vec := readEmbedding(resp.Body)
+	if vec == nil {
+		semanticFailed(s, "embeddings answer without a vector")
+		return
+	}
+	key, sim, found, err := sc.index.Nearest(st.scope, st.params, vec)
+	if err != nil {
+		semanticFailed(s, err.Error())
+		return
+	}
+	st.vector = vec
+	if !found || sim < sc.threshold {
+		return
+	}
+	s.Config.store.Get(key, s.ID(), func(e entry, ok bool, err error) {
+		if ok && err == nil {
+			st.similarity = sim
+			serveHit(s, e, sim)
+		}
+	})
+}
+
+// indexQuestion records a stored answer's question vector.
+func indexQuestion(s *stream) {
+	st := &s.State
+	if err := s.Config.semantic.index.Add(st.key, st.params, st.vector, nowTime().Add(s.Config.ttl)); err != nil {
+		semanticFailed(s, err.Error())
+	}
+	st.vector = nil
+}
+
+func semanticFailed(s *stream, why string) {
+	metricsOf(s.Root()).semanticErrors.Inc()
+	s.Log().Warnf("semantic lookup: %s", why)
+}
+
+// readEmbedding reads data[0].embedding of an OpenAI embeddings answer.
+func readEmbedding(body []byte) []float32 {
+	if !jsonguard.Valid(body) {
+		return nil
+	}
+	arr := gjson.GetBytes(body, "data.0.embedding")
+	if !arr.IsArray() {
+		return nil
+	}
+	var vec []float32
+	ok := true
+	arr.ForEach(func(_, v gjson.Result) bool {
+		if v.Type != gjson.Number {
+			ok = false
+			return false
+		}
+		vec = append(vec, float32(v.Num))
+		return true
+	})
+	if !ok || len(vec) == 0 {
+		return nil
+	}
+	return vec
+}
+
+// questionText is what is embedded: the last user message (last_question), the user
+// messages (all_questions), or every message with its role (full).
+func questionText(s strategy, messages gjson.Result) string {
+	var parts []string
+	messages.ForEach(func(_, m gjson.Result) bool {
+		role := m.Get("role").Str
+		text := contentText(m.Get("content"))
+		switch {
+		case s == strategyFull:
+			parts = append(parts, role+": "+text)
+		case role != "user":
+		case s == strategyLastQuestion:
+			parts = append(parts[:0], text)
+		default:
+			parts = append(parts, text)
+		}
+		return true
+	})
+	return strings.Join(parts, "\n")
+}
+
+// contentText is a message's text: the string, or its text parts joined.
+func contentText(c gjson.Result) string {
+	if c.Type == gjson.String {
+		return c.Str
+	}
+	var parts []string
+	c.ForEach(func(_, p gjson.Result) bool {
+		if p.Get("type").Str == "text" {
+			parts = append(parts, p.Get("text").Str)
+		}
+		return true
+	})
+	return strings.Join(parts, " ")
+}
