@@ -70,8 +70,8 @@ const providersConfig = `{
 type providerGateway struct {
 	envoy                                         *testbed.Envoy
 	openai, deepseek, anth, gemini, azure, compat *fakellm.Server
-	recorder                              *httptest.Server
-	recorded                              chan []byte
+	recorder                                      *httptest.Server
+	recorded                                      chan []byte
 	// deepseekPaths are the paths DeepSeek's fake was asked for, before /v1 was put in
 	// front (DeepSeek serves /chat/completions; the fake only OpenAI's /v1 paths).
 	deepseekPaths chan string

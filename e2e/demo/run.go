@@ -167,8 +167,8 @@ func Observe(w io.Writer, env *Env, want int) {
 	}
 	fmt.Fprintf(w, "   Metrics (%s/stats/prometheus):\n", env.Envoy.AdminURL)
 	for _, l := range nonEmptyLines(stats) {
-		if strings.HasPrefix(l, "#") {
-			continue
+		if strings.HasPrefix(l, "#") || strings.Contains(l, "_bucket{") {
+			continue // histograms show as their _sum and _count
 		}
 		if strings.HasPrefix(l, "envoy_cluster_upstream_rq{") && strings.Contains(l, `envoy_cluster_name="fakellm"`) || isPluginMetric(l, env.Envoy.Config.WasmFilter) {
 			fmt.Fprintf(w, "   %s\n", l)

@@ -91,9 +91,9 @@ func Script(env *Env) []Step {
 			},
 		},
 		{
-			Title: "Stream the answer", Why: "The same question as server-sent events, one token per event, usage in the last event (stream_options.include_usage).",
+			Title: "Stream the answer", Why: "The same question as server-sent events, one token per event, usage in the last event (stream_options.include_usage). no-cache asks ai-cache not to answer from the last one.",
 			Method: "POST", Path: "/v1/chat/completions", Body: chatBody(true), Stream: true,
-			Headers: withJSON(auth, "x-fake-token-delay-ms", "80"),
+			Headers: withJSON(auth, "x-fake-token-delay-ms", "80", "cache-control", "no-cache"),
 			Check: func(r Result) error {
 				if err := expect(r, 200, ""); err != nil {
 					return err
@@ -119,7 +119,7 @@ func Script(env *Env) []Step {
 		{
 			Title: "A provider out of quota", Why: "x-fake-status makes the fake fail like a provider would: 429 with Retry-After. Envoy passes it on as is.",
 			Method: "POST", Path: "/v1/chat/completions", Body: chatBody(false),
-			Headers: withJSON(auth, "x-fake-status", "429"),
+			Headers: withJSON(auth, "x-fake-status", "429", "cache-control", "no-cache"),
 			Check:   func(r Result) error { return expectRetryAfter(r, 429, `"rate_limit_exceeded"`) },
 		},
 	}
@@ -139,6 +139,21 @@ func Script(env *Env) []Step {
 // pluginSteps show what each plugin does; each joins the demo once its module is built.
 func pluginSteps(auth map[string]string) []Step {
 	return []Step{
+		{
+			Title: "Ask again: from the cache", Why: "ai-cache answers a question it has seen, however its JSON is laid out: HIT with Age, and the model is not asked (envoy/gateway.yaml caches per consumer for 5 minutes).",
+			Method: "POST", Path: "/v1/chat/completions", Headers: withJSON(auth), Needs: []string{"ai-cache"},
+			Body: fmt.Sprintf(`{ "messages": [{"content": %q, "role": "user"}], "model": "gpt-4o-mini" }`, question),
+			Show: []string{"X-AI-Cache-Status", "Age"}, Upstream: 0,
+			Check: func(r Result) error {
+				if err := expect(r, 200, fakellm.Reply(question)); err != nil {
+					return err
+				}
+				if got := strings.Join(r.Header["X-Ai-Cache-Status"], ","); got != "HIT" {
+					return fmt.Errorf("X-AI-Cache-Status %q, want HIT", got)
+				}
+				return nil
+			},
+		},
 		{
 			Title: "No API key", Why: "key-auth refuses a caller it cannot identify: 401 with WWW-Authenticate, an OpenAI-style error.",
 			Method: "POST", Path: "/v1/chat/completions", Body: chatBody(false), Headers: withJSON(nil), Needs: []string{"key-auth"},
@@ -183,7 +198,7 @@ func pluginSteps(auth map[string]string) []Step {
 		},
 		{
 			Title: "One API, two providers", Why: "ai-proxy balances over fake-openai (OpenAI's API) and fake-claude (Anthropic's Messages API, translated both ways): the same answer either way; the access log below names each provider.",
-			Method: "POST", Path: "/v1/chat/completions", Body: chatBody(false), Headers: withJSON(auth),
+			Method: "POST", Path: "/v1/chat/completions", Body: chatBody(false), Headers: withJSON(auth, "cache-control", "no-cache"),
 			Repeat: 2, Upstream: 2, Needs: []string{"ai-proxy"},
 			Check: func(r Result) error { return expect(r, 200, fakellm.Reply(question)) },
 		},
