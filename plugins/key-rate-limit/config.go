@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/aiwasm/aiwasm/sdkwrap/config"
 	"github.com/aiwasm/aiwasm/sdkwrap/counter"
+	"github.com/aiwasm/aiwasm/sdkwrap/limitkey"
 )
 
 // Config is one scope's configuration (the global one, or a _rules_ entry's, which is the
@@ -38,26 +39,26 @@ const (
 
 func parseConfig(r *config.Reader) (*Config, error) {
 	c := &Config{rule: readRuleName(r)}
-	c.source = readSource(r)
-	switch c.source.kind {
-	case byGlobal:
-		c.global = readGlobal(r)
-	case byNothing:
+	c.source = limitkey.ReadSource(r)
+	switch c.source.Kind {
+	case limitkey.ByGlobal:
+		c.global = limitkey.ReadGlobal(r, readEntryLimits)
+	case limitkey.ByNothing:
 		if r.Has("limit_keys") {
 			// Checked as far as possible without a source (a global part whose rules
 			// choose one): key forms that depend on the source are taken as exact.
-			readKeys(r, &c.source)
+			limitkey.ReadKeys(r, &c.source, readEntryLimits)
 		}
 	default:
-		c.keys = readKeys(r, &c.source)
+		c.keys = limitkey.ReadKeys(r, &c.source, readEntryLimits)
 	}
 	c.sliding = r.Enum("window", "sliding", "fixed", "sliding") == "sliding"
 	c.code = r.Int("rejected_code", defaultRejectedCode, config.Min(400), config.Max(599))
 	c.message = r.String("rejected_msg", defaultRejectedMsg, config.NonEmpty())
 	c.showQuota = r.Bool("show_limit_quota_header", true)
 	c.ietf = r.Bool("ietf_headers", false)
-	backend := readBackend(r)
-	c.remote = backend.kind == backendService
+	backend := limitkey.ReadBackend(r, names.Plugin)
+	c.remote = backend.Kind == limitkey.BackendService
 	if r.Has("rule_items") {
 		r.Failf("rule_items", "not supported: write one limit_by_* with its limit_keys at the top level "+
 			"(a configuration, or a _rules_ entry, counts by one thing)")
@@ -65,12 +66,12 @@ func parseConfig(r *config.Reader) (*Config, error) {
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	if c.source.kind == byNothing {
+	if c.source.Kind == limitkey.ByNothing {
 		return noLimit(r)
 	}
 	warnSharedRule(r)
 	var err error
-	c.fixed, c.table, err = backend.limiters(c.rule, c.keys.perValue())
+	c.fixed, c.table, err = backend.Limiters(names, c.rule, c.keys.PerValue())
 	if err != nil {
 		r.Failf("backend", "%v", err)
 		return nil, r.Err()
@@ -87,7 +88,7 @@ func readRuleName(r *config.Reader) string {
 	}
 	for _, ch := range name {
 		if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '-' || ch == '_' || ch == '.' || ch == ':') {
-			r.Failf("rule_name", "%q: use letters, digits, '-', '_', '.' and ':' only", clip(name))
+			r.Failf("rule_name", "%q: use letters, digits, '-', '_', '.' and ':' only", limitkey.Clip(name))
 			break
 		}
 	}
@@ -118,13 +119,13 @@ func noLimit(r *config.Reader) (*Config, error) {
 			return nil, nil
 		}
 	}
-	r.Failf("", "nothing to count by: set one of %s", sourceNames)
+	r.Failf("", "nothing to count by: set one of %s", limitkey.SourceNames)
 	return nil, r.Err()
 }
 
 // limiter is the limiter that counts e's values.
 func (c *Config) limiter(e *entry) *counter.Limiter {
-	if e.perValue && c.table != nil {
+	if e.PerValue && c.table != nil {
 		return c.table
 	}
 	return c.fixed

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/aiwasm/aiwasm/sdkwrap/counter"
+	"github.com/aiwasm/aiwasm/sdkwrap/limitkey"
 )
 
 // quotaHeaders appends the headers that report decision d of window w of entry e to dst:
@@ -12,7 +13,7 @@ import (
 // a refusal, and with ietf_headers the RateLimit-Policy and RateLimit fields of
 // draft-ietf-httpapi-ratelimit-headers-11.
 func quotaHeaders(dst [][2]string, c *Config, e *entry, w *unit, d counter.Decision, reset time.Duration, refused bool) [][2]string {
-	secs := strconv.FormatInt(ceilSeconds(reset), 10)
+	secs := strconv.FormatInt(limitkey.CeilSeconds(reset), 10)
 	remaining := d.Remaining
 	if refused {
 		remaining = 0
@@ -26,7 +27,7 @@ func quotaHeaders(dst [][2]string, c *Config, e *entry, w *unit, d counter.Decis
 		dst = append(dst, [2]string{"retry-after", secs})
 	}
 	if c.ietf {
-		policy := e.policy
+		policy := e.Limits.policy
 		if c.remote {
 			// The service's limits are its own: only the deciding window's is known.
 			policy = policyItem(w, d.Limit)
@@ -36,13 +37,4 @@ func quotaHeaders(dst [][2]string, c *Config, e *entry, w *unit, d counter.Decis
 			[2]string{"ratelimit", `"` + w.name + `";r=` + left + ";t=" + secs})
 	}
 	return dst
-}
-
-// ceilSeconds rounds up to whole seconds: a client that waits that long finds the window
-// moved on.
-func ceilSeconds(d time.Duration) int64 {
-	if d <= 0 {
-		return 0
-	}
-	return int64((d + time.Second - 1) / time.Second)
 }

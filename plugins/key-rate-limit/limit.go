@@ -5,6 +5,7 @@ import (
 
 	"github.com/aiwasm/aiwasm/sdkwrap/counter"
 	"github.com/aiwasm/aiwasm/sdkwrap/filterstate"
+	"github.com/aiwasm/aiwasm/sdkwrap/limitkey"
 	"github.com/aiwasm/aiwasm/sdkwrap/plugin"
 )
 
@@ -41,13 +42,13 @@ func start(root *plugin.Root[Config]) error {
 // body held by the framework until the answer resumes it.
 func limitRequest(s *stream) plugin.Action {
 	c := s.Config
-	v, addr, ok := value(s, &c.source)
+	v, addr, ok := limitkey.Value(s, &c.source)
 	if !ok {
 		return plugin.Continue
 	}
 	e := c.global
 	if e == nil {
-		if e = c.keys.match(v, addr); e == nil {
+		if e = c.keys.Match(v, addr); e == nil {
 			return plugin.Continue
 		}
 	}
@@ -79,10 +80,10 @@ func (st *State) settle(s *stream, v string, i int, d counter.Decision, err erro
 // requests are the counter requests of one value: one per window of e, each under the
 // descriptor [rule, <source>=value, window] (global_threshold has no middle entry).
 func (st *State) requests(c *Config, e *entry, v string, streamID uint32) []counter.Request {
-	for i, l := range e.limits {
+	for i, l := range e.Limits.list {
 		d := append(st.desc[i][:0], counter.Entry{Key: "rule", Value: c.rule})
-		if c.source.kind != byGlobal {
-			d = append(d, counter.Entry{Key: c.source.entry, Value: v})
+		if c.source.Kind != limitkey.ByGlobal {
+			d = append(d, counter.Entry{Key: c.source.Entry, Value: v})
 		}
 		d = append(d, counter.Entry{Key: "window", Value: l.unit.name})
 		st.reqs[i] = counter.Request{
@@ -93,13 +94,13 @@ func (st *State) requests(c *Config, e *entry, v string, streamID uint32) []coun
 			StreamID:   streamID,
 		}
 	}
-	return st.reqs[:len(e.limits)]
+	return st.reqs[:len(e.Limits.list)]
 }
 
 // decide acts on TakeAll's outcome: i is the window that decided.
 func decide(s *stream, v string, i int, d counter.Decision, err error) plugin.Action {
 	c, st := s.Config, &s.State
-	w := st.entry.limits[i].unit
+	w := st.entry.Limits.list[i].unit
 	if !d.Allowed || err != nil {
 		logDecision(s, v, w, d, err)
 	}
@@ -133,16 +134,16 @@ func logDecision(s *stream, v string, w *unit, d counter.Decision, err error) {
 		return
 	}
 	c, st := s.Config, &s.State
-	if c.source.secret() {
+	if c.source.Secret() {
 		v = "(value not logged)"
 	}
 	if err != nil {
 		log.Debugf("rule %s, %s %s, %s, %s window: not counted (%v), allowed %v by failure_mode",
-			c.rule, c.source.entry, v, st.entry.label, w.name, err, d.Allowed)
+			c.rule, c.source.Entry, v, st.entry.Label, w.name, err, d.Allowed)
 		return
 	}
 	log.Debugf("rule %s, %s %s, %s, %s window: refused, limit %d, retry in %v",
-		c.rule, c.source.entry, v, st.entry.label, w.name, d.Limit, d.ResetAfter)
+		c.rule, c.source.Entry, v, st.entry.Label, w.name, d.Limit, d.ResetAfter)
 }
 
 // addQuotaHeaders puts the admitted request's quota on its response.
@@ -154,7 +155,7 @@ func addQuotaHeaders(s *stream) plugin.Action {
 	// The window has moved on while the upstream answered.
 	reset := max(st.d.ResetAfter-time.Since(st.at), 0)
 	var buf [5][2]string
-	for _, h := range quotaHeaders(buf[:0], s.Config, st.entry, st.entry.limits[st.binding].unit, st.d, reset, false) {
+	for _, h := range quotaHeaders(buf[:0], s.Config, st.entry, st.entry.Limits.list[st.binding].unit, st.d, reset, false) {
 		s.SetResponseHeader(h[0], h[1])
 	}
 	return plugin.Continue

@@ -8,12 +8,12 @@
 //
 // This file is wiring only. The others, one concern each:
 //   - config.go: the configuration as a whole, its defaults and refusals;
-//   - source.go: the limit_by_* fields, which say what is counted;
-//   - keys.go: limit_keys and global_threshold, and which entry a value falls under;
+//   - keys.go: an entry's limits; what is counted (the limit_by_* fields), limit_keys and
+//     global_threshold, and the value a request is counted under are sdkwrap/limitkey's,
+//     shared with ai-token-ratelimit;
 //   - windows.go: the query_per_* limits and their time windows;
-//   - backend.go: where counters live and what happens when that place fails;
-//     redis_default.go and redis_higress.go: the Redis backend, higress build only;
-//   - values.go and ip.go: the value a request is counted under;
+//   - backend.go: the names of the counters; where they live and what happens when that
+//     place fails is read by sdkwrap/limitkey;
 //   - limit.go: the decision for one request, its answers, logs and metrics;
 //   - headers.go: the quota headers (X-RateLimit-*, Retry-After, the IETF draft's).
 package main

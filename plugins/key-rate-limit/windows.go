@@ -7,6 +7,7 @@ import (
 
 	"github.com/aiwasm/aiwasm/sdkwrap/config"
 	"github.com/aiwasm/aiwasm/sdkwrap/counter"
+	"github.com/aiwasm/aiwasm/sdkwrap/limitkey"
 )
 
 // unit is one of the four windows a limit may be set for.
@@ -16,13 +17,14 @@ type unit struct {
 	size  time.Duration
 }
 
-// units in the order limits are read, checked and reported.
-var units = [...]unit{
-	{"second", "query_per_second", time.Second},
-	{"minute", "query_per_minute", time.Minute},
-	{"hour", "query_per_hour", time.Hour},
-	{"day", "query_per_day", 24 * time.Hour},
-}
+// units in the order limits are read, checked and reported: sdkwrap/limitkey's windows,
+// each with its query_per_<window> field.
+var units = func() (out [len(limitkey.Windows)]unit) {
+	for i, w := range limitkey.Windows {
+		out[i] = unit{name: w.Name, field: "query_per_" + w.Name, size: w.Size}
+	}
+	return out
+}()
 
 // limit is one window of an entry: at most max requests per unit.
 type limit struct {

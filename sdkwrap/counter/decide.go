@@ -6,6 +6,8 @@ import "time"
 type quota struct {
 	limit, cost, size int64
 	sliding, overdraw bool
+	refund            bool  // take cost back (Request.Refund)
+	countedAt         int64 // when the refunded units were counted, Unix ms
 }
 
 // roll moves a stored state to the window holding now: the same window stays, the one just
@@ -29,6 +31,9 @@ func roll(s state, now, size int64) state {
 // Redis script (redis_script.go) implements the same steps; keep the two in step.
 func decide(s state, now int64, q quota) (state, Decision, bool) {
 	s = roll(s, now, q.size)
+	if q.refund {
+		return refund(s, now, q)
+	}
 	used := s.count
 	if q.sliding {
 		used += weightedPrev(s.prev, now-s.start, q.size)

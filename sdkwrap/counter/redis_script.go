@@ -51,8 +51,46 @@ if cost > 0 and (fits or ARGV[6] == '1') then
 end
 return {cur, c, p, fits and 1 or 0}`
 
+// redisRefundScript is refund (refund.go) as one atomic Lua script on the same hash: roll
+// the state as redisScript does, take the cost off the window that counted it (ARGV[4], Unix
+// ms; 0 for the current one) if it is the current one or a sliding window's previous one,
+// and return the state afterwards with 1.
+//
+// KEYS[1] the counter; ARGV: now (Unix ms), size (ms), cost, counted at, sliding (0/1).
+const redisRefundScript = `local now, size, cost, at = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local v = redis.call('HMGET', KEYS[1], 's', 'c', 'p')
+local s, c, p = tonumber(v[1]) or 0, tonumber(v[2]) or 0, tonumber(v[3]) or 0
+local cur = now - now % size
+if s == cur or (s > cur and s <= cur + size) then
+  cur = s
+elseif s == cur - size then
+  p, c = c, 0
+else
+  c, p = 0, 0
+end
+local counted = cur
+if at ~= 0 then counted = at - at % size end
+local changed = false
+if cost > 0 and counted == cur and c > 0 then
+  c, changed = math.max(c - cost, 0), true
+elseif cost > 0 and ARGV[5] == '1' and counted == cur - size and p > 0 then
+  p, changed = math.max(p - cost, 0), true
+end
+if changed then
+  redis.call('HSET', KEYS[1], 's', cur, 'c', c, 'p', p)
+  local ttl = cur + size - now
+  if ARGV[5] == '1' then ttl = ttl + size end
+  redis.call('PEXPIRE', KEYS[1], math.max(ttl, 1))
+end
+return {cur, c, p, 1}`
+
 // redisQuery is the EVAL command for one Take, RESP-encoded.
 func redisQuery(key string, now int64, q quota) []byte {
+	if q.refund {
+		return resp.Encode("EVAL", redisRefundScript, "1", key,
+			strconv.FormatInt(now, 10), strconv.FormatInt(q.size, 10), strconv.FormatInt(q.cost, 10),
+			strconv.FormatInt(q.countedAt, 10), flag(q.sliding))
+	}
 	return resp.Encode("EVAL", redisScript, "1", key,
 		strconv.FormatInt(now, 10), strconv.FormatInt(q.size, 10),
 		strconv.FormatInt(q.limit, 10), strconv.FormatInt(q.cost, 10),
@@ -76,6 +114,13 @@ func redisDecision(reply []byte, now int64, q quota) (Decision, error) {
 		return Decision{}, fmt.Errorf("counter: redis script answered %d values, want 4", len(vals))
 	}
 	s := state{start: vals[0], count: vals[1], prev: vals[2]}
+	if q.refund {
+		// The state after the refund: what is left is a read of it.
+		read := q
+		read.cost, read.refund = 0, false
+		_, d, _ := decide(s, now, read)
+		return d, nil
+	}
 	_, d, _ := decide(s, now, q)
 	if fits := vals[3] == 1; q.cost > 0 && fits != d.Allowed {
 		return Decision{}, errors.New("counter: redis script and decide disagree (sliding window too long for Lua's doubles?)")

@@ -26,6 +26,15 @@ type Request struct {
 	// Overdraw counts Cost even when it does not fit, for units already spent (the tokens
 	// of an answer that was served). The decision still says whether they fitted.
 	Overdraw bool
+	// Refund takes Cost units back instead of counting them: units an earlier Take counted
+	// at CountedAt (a reservation larger than what was used, a request that was not served
+	// after all). They come off the window that counted them while it is the current one
+	// or, for a sliding window, the previous one; a count never goes below zero, and a
+	// window that has gone by is left alone. The decision is a read of what is left. Local,
+	// LocalTable and Redis refund; the ratelimit service cannot take hits back and answers
+	// ErrRefundUnsupported.
+	Refund    bool
+	CountedAt time.Time
 	// StreamID is the HTTP context to re-enter when an answer arrives outside the SDK's own
 	// callbacks (Higress Redis); 0 when the Take is not made for a stream.
 	StreamID uint32
@@ -68,6 +77,8 @@ var (
 	// ErrReadUnsupported is a Cost 0 Take on the ratelimit service, which cannot read
 	// without counting.
 	ErrReadUnsupported = errors.New("counter: the ratelimit service cannot read without counting (cost 0)")
+	// ErrRefundUnsupported is a Refund on the ratelimit service, which only adds hits.
+	ErrRefundUnsupported = errors.New("counter: the ratelimit service cannot take hits back (refund)")
 )
 
 // validate checks what every backend needs; withLimit also checks Limit and Window.
@@ -89,7 +100,14 @@ func (r *Request) validate(withLimit bool) error {
 
 // quota is a validated Request reduced to what the window arithmetic needs.
 func (r *Request) quota() quota {
-	return quota{limit: r.Limit, cost: r.Cost, size: r.Window.millis(), sliding: r.Window.Sliding, overdraw: r.Overdraw}
+	q := quota{limit: r.Limit, cost: r.Cost, size: r.Window.millis(), sliding: r.Window.Sliding, overdraw: r.Overdraw}
+	if r.Refund {
+		q.refund = true
+		if !r.CountedAt.IsZero() {
+			q.countedAt = r.CountedAt.UnixMilli()
+		}
+	}
+	return q
 }
 
 // keysOf lists a descriptor's keys, never its values (which may be API keys), for logs.

@@ -65,6 +65,9 @@ func (s *service) check(req Request) error {
 	if err := req.validate(false); err != nil {
 		return err
 	}
+	if req.Refund {
+		return ErrRefundUnsupported
+	}
 	if req.Cost == 0 {
 		return ErrReadUnsupported
 	}

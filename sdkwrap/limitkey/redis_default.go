@@ -1,6 +1,6 @@
 //go:build !higress
 
-package main
+package limitkey
 
 import (
 	"errors"
@@ -13,17 +13,17 @@ import (
 // and a module importing them would not load there.
 type redisSettings struct{}
 
-func readRedis(r *config.Reader, wanted bool) redisSettings {
+func readRedis(r *config.Reader, wanted bool, plugin string) redisSettings {
 	switch {
 	case wanted:
-		r.Failf("backend", `"redis" needs the higress build of key-rate-limit (out/higress/key-rate-limit.wasm, built with -tags higress), which runs on Higress only; `+
-			`on Envoy use "ratelimit-service" for cluster-wide limits`)
+		r.Failf("backend", `"redis" needs the higress build of %s (out/higress/%s.wasm, built with -tags higress), which runs on Higress only; `+
+			`on Envoy use "ratelimit-service" for cluster-wide limits`, plugin, plugin)
 	case r.Has("redis"):
 		r.Failf("redis", `only with backend "redis", in the higress build`)
 	}
 	return redisSettings{}
 }
 
-func (redisSettings) backend() (counter.Backend, error) {
+func (redisSettings) backend(string) (counter.Backend, error) {
 	return nil, errors.New("the redis backend needs the higress build")
 }

@@ -1,6 +1,6 @@
 //go:build higress
 
-package main
+package limitkey
 
 import (
 	"strings"
@@ -19,10 +19,7 @@ type redisSettings struct {
 	timeout        time.Duration
 }
 
-// redisPrefix starts every Redis key, so that plugins sharing a Redis keep apart.
-const redisPrefix = "key-rate-limit:"
-
-func readRedis(r *config.Reader, wanted bool) redisSettings {
+func readRedis(r *config.Reader, wanted bool, _ string) redisSettings {
 	var s redisSettings
 	if !wanted {
 		if r.Has("redis") {
@@ -48,11 +45,11 @@ func readRedis(r *config.Reader, wanted bool) redisSettings {
 	return s
 }
 
-// backend opens the Redis client (proxy_redis_init): parseConfig runs in OnPluginStart,
-// where Higress allows that.
-func (s redisSettings) backend() (counter.Backend, error) {
+// backend opens the Redis client (proxy_redis_init): configurations are read in
+// OnPluginStart, where Higress allows that. prefix starts every key.
+func (s redisSettings) backend(prefix string) (counter.Backend, error) {
 	return counter.Redis(s.cluster(), counter.RedisOptions{
-		User: s.user, Password: s.password, Timeout: s.timeout, Prefix: redisPrefix,
+		User: s.user, Password: s.password, Timeout: s.timeout, Prefix: prefix,
 	})
 }
 

@@ -1,6 +1,6 @@
 //go:build higress && !wasip1
 
-package main
+package limitkey
 
 // go test -tags higress: the redis object as the higress build reads it.
 
@@ -24,7 +24,7 @@ func TestReadRedis(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := readRedis(r, true)
+		s := readRedis(r, true, "test")
 		if err := r.Err(); err != nil || s.cluster() != tc.cluster || s.timeout != tc.timeout {
 			t.Errorf("%s: cluster %q timeout %v (%v)", tc.raw, s.cluster(), s.timeout, err)
 		}

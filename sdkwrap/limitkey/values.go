@@ -1,30 +1,41 @@
-package main
+package limitkey
 
 import (
 	"net/netip"
 	"net/url"
 	"strings"
+
+	"github.com/aiwasm/aiwasm/sdkwrap/plugin"
 )
 
-// value is what a request is counted under for src; ok is false when it has none (no such
+// Request is what Value reads of a request; *plugin.Stream is one.
+type Request interface {
+	RequestHeader(name string) string
+	Path() string
+	Consumer() string
+	Property(path ...string) ([]byte, bool)
+	Log() *plugin.Logger
+}
+
+// Value is what a request is counted under for src; ok is false when it has none (no such
 // header, parameter, cookie or consumer, an empty one, or no valid address), and then the
-// request is not limited.
-func value(s *stream, src *source) (v string, addr netip.Addr, ok bool) {
-	switch src.kind {
-	case byHeader:
-		v = s.RequestHeader(src.name)
-	case byParam:
-		v = queryParam(s.Path(), src.name)
-	case byCookie:
-		v = cookie(s.RequestHeader("cookie"), src.name)
-	case byConsumer:
+// request is not limited. ByGlobal has the empty value.
+func Value(s Request, src *Source) (v string, addr netip.Addr, ok bool) {
+	switch src.Kind {
+	case ByHeader:
+		v = s.RequestHeader(src.Name)
+	case ByParam:
+		v = QueryParam(s.Path(), src.Name)
+	case ByCookie:
+		v = Cookie(s.RequestHeader("cookie"), src.Name)
+	case ByConsumer:
 		v = s.Consumer()
-	case byIP:
+	case ByIP:
 		if addr, ok = clientIP(s, src); !ok {
 			return "", addr, false
 		}
 		return addr.String(), addr, true
-	case byGlobal:
+	case ByGlobal:
 		return "", addr, true
 	}
 	return v, addr, v != ""
@@ -32,24 +43,24 @@ func value(s *stream, src *source) (v string, addr netip.Addr, ok bool) {
 
 // clientIP is the address limit_by_per_ip names: the first of the header's list, or the
 // connection's remote address (property source.address, "ip:port").
-func clientIP(s *stream, src *source) (netip.Addr, bool) {
-	if src.name != "" {
-		a, ok := firstForwarded(s.RequestHeader(src.name))
+func clientIP(s Request, src *Source) (netip.Addr, bool) {
+	if src.Name != "" {
+		a, ok := FirstForwarded(s.RequestHeader(src.Name))
 		if !ok {
-			s.Log().Debugf("no valid IP address first in %s: not limited", src.name)
+			s.Log().Debugf("no valid IP address first in %s: not limited", src.Name)
 		}
 		return a, ok
 	}
 	raw, _ := s.Property("source", "address")
-	a, ok := parseIP(string(raw))
+	a, ok := ParseIP(string(raw))
 	if !ok {
 		s.Log().Debugf("no valid remote address: not limited")
 	}
 	return a, ok
 }
 
-// queryParam is the value of the first query parameter called name in path, decoded.
-func queryParam(path, name string) string {
+// QueryParam is the value of the first query parameter called name in path, decoded.
+func QueryParam(path, name string) string {
 	_, query, found := strings.Cut(path, "?")
 	if !found {
 		return ""
@@ -77,9 +88,9 @@ func unescape(s string) string {
 	return s
 }
 
-// cookie is the value of the first cookie called name in a Cookie header ("a=1; b=2"),
+// Cookie is the value of the first cookie called name in a Cookie header ("a=1; b=2"),
 // without the double quotes a value may be wrapped in.
-func cookie(header, name string) string {
+func Cookie(header, name string) string {
 	for header != "" {
 		var part string
 		part, header, _ = strings.Cut(header, ";")

@@ -1,8 +1,9 @@
 //go:build !wasip1
 
-package main
+package limitkey
 
-// Native tests of the pure parts: addresses, query parameters, cookies, key matching.
+// Native tests (moved here from key-rate-limit with the code): addresses, query parameters,
+// cookies, key matching.
 
 import (
 	"net/netip"
@@ -31,15 +32,15 @@ func TestParseIP(t *testing.T) {
 		"[2001:db8::1":           "",
 		"/run/envoy.sock":        "",
 	} {
-		a, ok := parseIP(in)
+		a, ok := ParseIP(in)
 		if got := map[bool]string{true: a.String(), false: ""}[ok]; got != want {
-			t.Errorf("parseIP(%q) = %q, want %q", in, got, want)
+			t.Errorf("ParseIP(%q) = %q, want %q", in, got, want)
 		}
 	}
-	if a, ok := firstForwarded("198.51.100.1 , 10.0.0.1, 10.0.0.2"); !ok || a.String() != "198.51.100.1" {
+	if a, ok := FirstForwarded("198.51.100.1 , 10.0.0.1, 10.0.0.2"); !ok || a.String() != "198.51.100.1" {
 		t.Errorf("firstForwarded: %v %v", a, ok)
 	}
-	if _, ok := firstForwarded(", 10.0.0.1"); ok {
+	if _, ok := FirstForwarded(", 10.0.0.1"); ok {
 		t.Error("an empty first element is no address")
 	}
 }
@@ -57,8 +58,8 @@ func TestQueryParam(t *testing.T) {
 		{"/v1/models", "apikey", ""},
 		{"/v1/models?x=apikey=k", "apikey", ""},
 	} {
-		if got := queryParam(tc.path, tc.name); got != tc.want {
-			t.Errorf("queryParam(%q, %q) = %q, want %q", tc.path, tc.name, got, tc.want)
+		if got := QueryParam(tc.path, tc.name); got != tc.want {
+			t.Errorf("QueryParam(%q, %q) = %q, want %q", tc.path, tc.name, got, tc.want)
 		}
 	}
 }
@@ -75,8 +76,8 @@ func TestCookie(t *testing.T) {
 		{"", ""},
 		{"session=a=b", "a=b"},
 	} {
-		if got := cookie(tc.header, "session"); got != tc.want {
-			t.Errorf("cookie(%q) = %q, want %q", tc.header, got, tc.want)
+		if got := Cookie(tc.header, "session"); got != tc.want {
+			t.Errorf("Cookie(%q) = %q, want %q", tc.header, got, tc.want)
 		}
 	}
 }
@@ -85,20 +86,25 @@ func TestCeilSeconds(t *testing.T) {
 	for d, want := range map[time.Duration]int64{
 		0: 0, -time.Second: 0, time.Millisecond: 1, time.Second: 1, time.Second + 1: 2, 59500 * time.Millisecond: 60,
 	} {
-		if got := ceilSeconds(d); got != want {
-			t.Errorf("ceilSeconds(%v) = %d, want %d", d, got, want)
+		if got := CeilSeconds(d); got != want {
+			t.Errorf("CeilSeconds(%v) = %d, want %d", d, got, want)
 		}
 	}
 }
 
+// testLimits stands for a plugin's limits: the item's query_per_second.
+type testLimits struct{ perSecond int }
+
+func readTestLimits(e *config.Reader) testLimits { return testLimits{e.Int("query_per_second", 0)} }
+
 // keysOf reads limit_keys of a configuration for src natively.
-func keysOf(t *testing.T, src source, raw string) *keyTable {
+func keysOf(t *testing.T, src Source, raw string) *Table[testLimits] {
 	t.Helper()
 	r, err := config.NewReader([]byte(raw))
 	if err != nil {
 		t.Fatal(err)
 	}
-	k := readKeys(r, &src)
+	k := ReadKeys(r, &src, readTestLimits)
 	if err := r.Err(); err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +112,7 @@ func keysOf(t *testing.T, src source, raw string) *keyTable {
 }
 
 func TestKeyTableMatch(t *testing.T) {
-	k := keysOf(t, source{kind: byHeader}, `{"limit_keys": [
+	k := keysOf(t, Source{Kind: ByHeader}, `{"limit_keys": [
 		{"key": "*", "query_per_second": 1},
 		{"key": "regexp:^a", "query_per_second": 2},
 		{"key": "regexp:b$", "query_per_second": 3},
@@ -114,16 +120,16 @@ func TestKeyTableMatch(t *testing.T) {
 	for value, want := range map[string]string{
 		"abc": "limit_keys[3]", "ab": "limit_keys[1]", "xb": "limit_keys[2]", "ab_b": "limit_keys[1]", "z": "limit_keys[0]", "": "limit_keys[0]",
 	} {
-		e := k.match(value, netip.Addr{})
-		if e == nil || e.label != want {
+		e := k.Match(value, netip.Addr{})
+		if e == nil || e.Label != want {
 			t.Errorf("%q matched %+v, want %s", value, e, want)
 		}
 	}
-	if k.exact["abc"].perValue || !k.any.perValue || !k.patterns[0].entry.perValue {
+	if k.exact["abc"].PerValue || !k.any.PerValue || !k.patterns[0].entry.PerValue {
 		t.Error("exact keys count in the fixed counters, the others per value")
 	}
 
-	ips := keysOf(t, source{kind: byIP}, `{"limit_keys": [
+	ips := keysOf(t, Source{Kind: ByIP}, `{"limit_keys": [
 		{"key": "10.0.0.0/8", "query_per_second": 1},
 		{"key": "10.1.0.0/16", "query_per_second": 2},
 		{"key": "::ffff:10.0.0.9", "query_per_second": 3},
@@ -132,12 +138,12 @@ func TestKeyTableMatch(t *testing.T) {
 		"10.0.0.9": "limit_keys[2]", "10.1.2.3": "limit_keys[0]", "2001:db8::5": "limit_keys[3]", "192.0.2.1": "",
 	} {
 		a := netip.MustParseAddr(addr)
-		e := ips.match(a.String(), a)
-		if e == nil && want != "" || e != nil && e.label != want {
+		e := ips.Match(a.String(), a)
+		if e == nil && want != "" || e != nil && e.Label != want {
 			t.Errorf("%s matched %+v, want %q", addr, e, want)
 		}
 	}
-	if ips.any != nil || !ips.perValue() {
+	if ips.any != nil || !ips.PerValue() {
 		t.Error("ranges count per value")
 	}
 }
@@ -149,14 +155,14 @@ func FuzzRequestValues(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if a, ok := parseIP(s); ok {
-			b, ok2 := parseIP(a.String())
+		if a, ok := ParseIP(s); ok {
+			b, ok2 := ParseIP(a.String())
 			if !ok2 || a != b || a.Is4In6() || a.Zone() != "" {
 				t.Fatalf("%q read as %v, which reads as %v (%v)", s, a, b, ok2)
 			}
 		}
-		firstForwarded(s)
-		cookie(s, "b")
-		queryParam(s, "b")
+		FirstForwarded(s)
+		Cookie(s, "b")
+		QueryParam(s, "b")
 	})
 }

@@ -1,15 +1,15 @@
-package main
+package limitkey
 
 import (
 	"net/netip"
 	"strings"
 )
 
-// parseIP reads one address as clients and proxies write it: "203.0.113.7", "2001:db8::1",
+// ParseIP reads one address as clients and proxies write it: "203.0.113.7", "2001:db8::1",
 // with a port ("203.0.113.7:4711", "[2001:db8::1]:4711") or in brackets ("[::1]"). An
 // IPv4-mapped IPv6 address is its IPv4 address and a zone is dropped, so one client has one
 // spelling and one counter.
-func parseIP(s string) (netip.Addr, bool) {
+func ParseIP(s string) (netip.Addr, bool) {
 	s = strings.TrimSpace(s)
 	a, err := netip.ParseAddr(s)
 	if err != nil {
@@ -25,9 +25,9 @@ func parseIP(s string) (netip.Addr, bool) {
 	return a.Unmap().WithZone(""), true
 }
 
-// firstForwarded is the first address of a comma-separated list such as X-Forwarded-For:
+// FirstForwarded is the first address of a comma-separated list such as X-Forwarded-For:
 // the client, as the first proxy saw it.
-func firstForwarded(list string) (netip.Addr, bool) {
+func FirstForwarded(list string) (netip.Addr, bool) {
 	first, _, _ := strings.Cut(list, ",")
-	return parseIP(first)
+	return ParseIP(first)
 }
