@@ -3,6 +3,7 @@ package demo
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/aiwasm/aiwasm/e2e/fakellm"
@@ -201,6 +202,23 @@ func pluginSteps(auth map[string]string) []Step {
 			Method: "POST", Path: "/v1/chat/completions", Body: chatBody(false), Headers: withJSON(auth, "cache-control", "no-cache"),
 			Repeat: 2, Upstream: 2, Needs: []string{"ai-proxy"},
 			Check: func(r Result) error { return expect(r, 200, fakellm.Reply(question)) },
+		},
+		{
+			Title: "A token budget", Why: "ai-token-ratelimit charges each consumer's answers in tokens, from the usage the provider reported: alice's remaining budget is below her 100000 a minute by what she has used so far.",
+			Method: "POST", Path: "/v1/chat/completions", Headers: withJSON(auth), Needs: []string{"key-auth", "ai-token-ratelimit"},
+			Body: `{"model":"gpt-4o-mini","messages":[{"role":"user","content":"How are tokens counted?"}]}`,
+			Show: []string{"X-RateLimit-Limit-Tokens", "X-RateLimit-Remaining-Tokens", "X-RateLimit-Reset-Tokens"}, Upstream: 1,
+			Check: func(r Result) error {
+				if err := expect(r, 200, fakellm.Reply("How are tokens counted?")); err != nil {
+					return err
+				}
+				limit, _ := strconv.Atoi(strings.Join(r.Header["X-Ratelimit-Limit-Tokens"], ""))
+				remaining, err := strconv.Atoi(strings.Join(r.Header["X-Ratelimit-Remaining-Tokens"], ""))
+				if limit != 100000 || err != nil || remaining >= limit {
+					return fmt.Errorf("token headers: limit %v, remaining %v", r.Header["X-Ratelimit-Limit-Tokens"], r.Header["X-Ratelimit-Remaining-Tokens"])
+				}
+				return nil
+			},
 		},
 		{
 			Title: "A blocked prompt", Why: "request-block reads the text the model would read and refuses a deny-listed phrase before it reaches the provider.",
