@@ -3,8 +3,8 @@ package main
 import (
 	"sort"
 	"strconv"
-	"unicode/utf8"
 
+	"github.com/aiwasm/aiwasm/sdkwrap/llm"
 	"github.com/tidwall/gjson"
 )
 
@@ -86,45 +86,5 @@ func appendNumber(dst []byte, v gjson.Result) []byte {
 	return strconv.AppendFloat(dst, v.Num, 'g', -1, 64)
 }
 
-const hexDigits = "0123456789abcdef"
-
-// appendString writes s as a JSON string. Invalid UTF-8 becomes U+FFFD, so the output is
-// always valid JSON.
-func appendString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r != utf8.RuneError || size != 1 {
-				i += size
-				continue
-			}
-			dst = append(append(dst, s[start:i]...), `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		dst = append(dst, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			dst = append(dst, '\\', c)
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		default:
-			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-		}
-		i++
-		start = i
-	}
-	return append(append(dst, s[start:]...), '"')
-}
+// appendString writes s as a JSON string, in the one form every writer of the key agrees on.
+func appendString(dst []byte, s string) []byte { return llm.AppendJSONString(dst, s) }

@@ -36,14 +36,13 @@ type Config struct {
 
 // Defaults.
 const (
-	defaultRule             = "default"
 	defaultRejectedCode     = 429
 	defaultRejectedMsg      = "Token budget exhausted, please try again later."
 	defaultDefaultMaxTokens = 1024
 )
 
 func parseConfig(r *config.Reader) (*Config, error) {
-	c := &Config{rule: readRuleName(r)}
+	c := &Config{rule: limitkey.ReadRuleName(r)}
 	c.source = limitkey.ReadSource(r)
 	c.instances = readInstanceBudgets(r)
 	switch c.source.Kind {
@@ -106,22 +105,6 @@ func refuseWithService(r *config.Reader, c *Config) {
 		r.Failf("instances", `not with backend "ratelimit-service", which cannot tell whether a budget is used up without charging it; `+
 			`use "local", or "redis" on Higress`)
 	}
-}
-
-// readRuleName reads rule_name. It names counters (a descriptor entry, a table's shared-data
-// prefix), so it is kept to characters that need no escaping anywhere.
-func readRuleName(r *config.Reader) string {
-	name := r.String("rule_name", defaultRule, config.NonEmpty())
-	if len(name) > 64 {
-		r.Failf("rule_name", "at most 64 characters, got %d", len(name))
-	}
-	for _, ch := range name {
-		if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '-' || ch == '_' || ch == '.' || ch == ':') {
-			r.Failf("rule_name", "%q: use letters, digits, '-', '_', '.' and ':' only", limitkey.Clip(name))
-			break
-		}
-	}
-	return name
 }
 
 // noLimit decides what a configuration that counts by nothing means: a _rules_ entry turns

@@ -32,13 +32,12 @@ type Config struct {
 
 // Defaults.
 const (
-	defaultRule         = "default"
 	defaultRejectedCode = 429
 	defaultRejectedMsg  = "Too many requests, please try again later."
 )
 
 func parseConfig(r *config.Reader) (*Config, error) {
-	c := &Config{rule: readRuleName(r)}
+	c := &Config{rule: limitkey.ReadRuleName(r)}
 	c.source = limitkey.ReadSource(r)
 	switch c.source.Kind {
 	case limitkey.ByGlobal:
@@ -69,7 +68,7 @@ func parseConfig(r *config.Reader) (*Config, error) {
 	if c.source.Kind == limitkey.ByNothing {
 		return noLimit(r)
 	}
-	warnSharedRule(r)
+	limitkey.WarnSharedRule(r)
 	var err error
 	c.fixed, c.table, err = backend.Limiters(names, c.rule, c.keys.PerValue())
 	if err != nil {
@@ -77,31 +76,6 @@ func parseConfig(r *config.Reader) (*Config, error) {
 		return nil, r.Err()
 	}
 	return c, nil
-}
-
-// readRuleName reads rule_name. It names counters (a descriptor entry, a table's shared-data
-// prefix), so it is kept to characters that need no escaping anywhere.
-func readRuleName(r *config.Reader) string {
-	name := r.String("rule_name", defaultRule, config.NonEmpty())
-	if len(name) > 64 {
-		r.Failf("rule_name", "at most 64 characters, got %d", len(name))
-	}
-	for _, ch := range name {
-		if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '-' || ch == '_' || ch == '.' || ch == ':') {
-			r.Failf("rule_name", "%q: use letters, digits, '-', '_', '.' and ':' only", limitkey.Clip(name))
-			break
-		}
-	}
-	return name
-}
-
-// warnSharedRule warns about a _rules_ entry that counts without a rule_name (its own or the
-// top level's): it would share the counters of every other scope without one.
-func warnSharedRule(r *config.Reader) {
-	if r.Path() != "" && !r.Has("rule_name") {
-		r.Warnf("", "no rule_name: this rule counts under %q, as the top level and every other rule without one do, "+
-			"so their counters are shared; give it a rule_name of its own", defaultRule)
-	}
 }
 
 // noLimit decides what a configuration that counts by nothing means:

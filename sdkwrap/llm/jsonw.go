@@ -102,6 +102,10 @@ func (w *jsonWriter) keyRaw(k, v string)       { w.key(k); w.raw(v) }
 func (w *jsonWriter) keyInt(k string, n int64) { w.key(k); w.int(n) }
 func (w *jsonWriter) keyOpen(k string, c byte) { w.key(k); w.open(c) }
 
+// AppendJSONString appends s as a JSON string, quoted and escaped; invalid UTF-8 becomes
+// U+FFFD, so the output is valid JSON whatever s holds. For plugins that write JSON by hand.
+func AppendJSONString(dst []byte, s string) []byte { return appendJSONString(dst, s) }
+
 // appendJSONString appends s quoted and escaped.
 func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
