@@ -28,12 +28,7 @@ const (
 )
 
 func readmeBlocks(t *testing.T, lang string, want int) []string {
-	t.Helper()
-	blocks, err := wasmhost.CodeBlocks("README.md", lang)
-	if err != nil || len(blocks) != want {
-		t.Fatalf("%d %s blocks in README.md (%v), want %d", len(blocks), lang, err, want)
-	}
-	return blocks
+	return wasmhost.ReadmeBlocks(t, lang, want)
 }
 
 // Every JSON example is a configuration the module accepts without a warning.

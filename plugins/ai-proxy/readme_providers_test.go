@@ -21,11 +21,7 @@ const (
 
 func readmeYAML(t *testing.T, i int) string {
 	t.Helper()
-	blocks, err := wasmhost.CodeBlocks("README.md", "yaml")
-	if err != nil || len(blocks) != readmeYAMLBlocks {
-		t.Fatalf("%d yaml blocks in README.md (%v), want %d", len(blocks), err, readmeYAMLBlocks)
-	}
-	return blocks[i]
+	return wasmhost.ReadmeBlocks(t, "yaml", readmeYAMLBlocks)[i]
 }
 
 // providerHosts is what the per-provider examples promise: the host a client calls, the

@@ -26,11 +26,7 @@ const (
 
 func readmeJSON(t *testing.T, i int) string {
 	t.Helper()
-	blocks, err := wasmhost.CodeBlocks("README.md", "json")
-	if err != nil || len(blocks) != readmeJSONBlocks {
-		t.Fatalf("%d json blocks in README.md (%v), want %d", len(blocks), err, readmeJSONBlocks)
-	}
-	return blocks[i]
+	return wasmhost.ReadmeBlocks(t, "json", readmeJSONBlocks)[i]
 }
 
 // Every example is JSON the module accepts without a warning, and resolves its instances

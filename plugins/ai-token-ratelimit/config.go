@@ -81,7 +81,7 @@ func parseConfig(r *config.Reader) (*Config, error) {
 		return nil, err
 	}
 	if c.source.Kind == limitkey.ByNothing && len(c.instances) == 0 {
-		return noLimit(r)
+		return nil, limitkey.NothingToCount(r, "instances")
 	}
 	needTable := c.keys.PerValue() || len(c.instances) > 0 && c.source.PerValue()
 	var err error
@@ -105,23 +105,6 @@ func refuseWithService(r *config.Reader, c *Config) {
 		r.Failf("instances", `not with backend "ratelimit-service", which cannot tell whether a budget is used up without charging it; `+
 			`use "local", or "redis" on Higress`)
 	}
-}
-
-// noLimit decides what a configuration that counts by nothing means: a _rules_ entry turns
-// limiting off where it matches (with a warning); the global part of a configuration with
-// _rules_ holds settings the rules share; anything else is refused.
-func noLimit(r *config.Reader) (*Config, error) {
-	if r.Path() != "" {
-		r.Warnf("", "nothing to count by: requests this rule matches are not limited")
-		return nil, nil
-	}
-	for _, k := range r.Keys() {
-		if k == "_rules_" {
-			return nil, nil
-		}
-	}
-	r.Failf("", "nothing to count by: set one of %s, or instances", limitkey.SourceNames)
-	return nil, r.Err()
 }
 
 // limiter is the limiter of an entry's counters.

@@ -36,12 +36,7 @@ const (
 )
 
 func readmeBlocks(t *testing.T, lang string, want int) []string {
-	t.Helper()
-	blocks, err := wasmhost.CodeBlocks("README.md", lang)
-	if err != nil || len(blocks) != want {
-		t.Fatalf("%d %s blocks in README.md (%v), want %d", len(blocks), lang, err, want)
-	}
-	return blocks
+	return wasmhost.ReadmeBlocks(t, lang, want)
 }
 
 func readmeJSON(t *testing.T, i int) string { return readmeBlocks(t, "json", readmeJSONBlocks)[i] }

@@ -66,7 +66,7 @@ func parseConfig(r *config.Reader) (*Config, error) {
 		return nil, err
 	}
 	if c.source.Kind == limitkey.ByNothing {
-		return noLimit(r)
+		return nil, limitkey.NothingToCount(r, "")
 	}
 	limitkey.WarnSharedRule(r)
 	var err error
@@ -76,25 +76,6 @@ func parseConfig(r *config.Reader) (*Config, error) {
 		return nil, r.Err()
 	}
 	return c, nil
-}
-
-// noLimit decides what a configuration that counts by nothing means:
-//   - a _rules_ entry turns limiting off where it matches (with a warning);
-//   - the global part of a configuration with _rules_ holds settings the rules share, and
-//     requests no rule matches are not limited;
-//   - anything else is refused: the plugin would never do anything.
-func noLimit(r *config.Reader) (*Config, error) {
-	if r.Path() != "" {
-		r.Warnf("", "nothing to count by: requests this rule matches are not limited")
-		return nil, nil
-	}
-	for _, k := range r.Keys() {
-		if k == "_rules_" {
-			return nil, nil
-		}
-	}
-	r.Failf("", "nothing to count by: set one of %s", limitkey.SourceNames)
-	return nil, r.Err()
 }
 
 // limiter is the limiter that counts e's values.

@@ -29,3 +29,29 @@ func WarnSharedRule(r *config.Reader) {
 			"so their counters are shared; give it a rule_name of its own", DefaultRule)
 	}
 }
+
+// NothingToCount decides what a configuration that counts by nothing means:
+//   - a _rules_ entry turns limiting off where it matches (with a warning);
+//   - the global part of a configuration with _rules_ holds settings the rules share, and
+//     requests no rule matches are not limited;
+//   - anything else is refused, the plugin would never do anything: the error names
+//     SourceNames and also, fields that would count too ("" for none).
+//
+// A nil error means "not limited here".
+func NothingToCount(r *config.Reader, also string) error {
+	if r.Path() != "" {
+		r.Warnf("", "nothing to count by: requests this rule matches are not limited")
+		return nil
+	}
+	for _, k := range r.Keys() {
+		if k == "_rules_" {
+			return nil
+		}
+	}
+	if also != "" {
+		r.Failf("", "nothing to count by: set one of %s, or %s", SourceNames, also)
+	} else {
+		r.Failf("", "nothing to count by: set one of %s", SourceNames)
+	}
+	return r.Err()
+}

@@ -61,3 +61,15 @@ func (m *Module) TestPlugin(t testing.TB, config string, opts ...PluginOption) *
 	t.Cleanup(p.Close)
 	return p
 }
+
+// ReadmeBlocks returns the fenced code blocks of language lang in the test's README.md, and
+// fails the test unless there are exactly want: a README whose examples were added or
+// removed must have its tests say which is which.
+func ReadmeBlocks(t testing.TB, lang string, want int) []string {
+	t.Helper()
+	blocks, err := CodeBlocks("README.md", lang)
+	if err != nil || len(blocks) != want {
+		t.Fatalf("%d %s blocks in README.md (%v), want %d", len(blocks), lang, err, want)
+	}
+	return blocks
+}
