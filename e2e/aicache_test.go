@@ -9,6 +9,7 @@ import (
 	"context"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -249,4 +250,42 @@ func BenchmarkAICacheHit(b *testing.B) {
 	b.ReportMetric(float64(hit.Microseconds()), "hit-us")
 	b.ReportMetric(float64(upstream.Microseconds()), "upstream-us")
 	b.ReportMetric(float64(upstream)/float64(hit), "speedup")
+}
+
+// The chain's order, ai-token-ratelimit before ai-cache before ai-proxy: a cache hit passes
+// back through ai-token-ratelimit, which sees cache_status=hit, charges nothing and gives
+// back the unit admission took: the budget after two hits is the budget after the miss.
+func TestAICacheHitsAreNotCharged(t *testing.T) {
+	envoy, fake := gatewayToFake(t, fakellm.Config{},
+		tokenRateLimit(t, `{"global_threshold": {"token_per_minute": 100000}, "window": "fixed"}`),
+		aiCache(t, `{"scope": "global"}`), aiProxyToFake(t))
+	c := openAIClient(envoy, "sk-client")
+	ctx := context.Background()
+	remaining := func(r *http.Response) int {
+		n, err := strconv.Atoi(r.Header.Get("X-RateLimit-Remaining-Tokens"))
+		if err != nil {
+			t.Fatalf("X-RateLimit-Remaining-Tokens %q", r.Header.Get("X-RateLimit-Remaining-Tokens"))
+		}
+		return n
+	}
+	const prompt = "does a cached answer cost tokens"
+	var miss, hit, after *http.Response
+	if _, err := c.Chat.Completions.New(ctx, chatParams(prompt), option.WithResponseInto(&miss)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Chat.Completions.New(ctx, chatParams(prompt), option.WithResponseInto(&hit)); err != nil {
+		t.Fatal(err)
+	}
+	if miss.Header.Get("X-AI-Cache-Status") != "MISS" || hit.Header.Get("X-AI-Cache-Status") != "HIT" || chatRequests(fake) != 1 {
+		t.Fatalf("cache %q then %q, model asked %d times", miss.Header.Get("X-AI-Cache-Status"), hit.Header.Get("X-AI-Cache-Status"), chatRequests(fake))
+	}
+	// A third request (a hit again) shows what the first two left: the miss's usage only.
+	if _, err := c.Chat.Completions.New(ctx, chatParams(prompt), option.WithResponseInto(&after)); err != nil {
+		t.Fatal(err)
+	}
+	used := fakellm.CountTokens(prompt) + fakellm.CountTokens(fakellm.Reply(prompt))
+	if got := 100000 - remaining(after); got != used {
+		t.Fatalf("the budget went down by %d, want the miss's %d tokens", got, used)
+	}
+	waitForLog(t, envoy, `"ai_tokens_charged":"0"`)
 }
