@@ -33,3 +33,24 @@ func openAIClient(e *testbed.Envoy, key string, opts ...option.RequestOption) *o
 		option.WithMaxRetries(0), option.WithRequestTimeout(30 * time.Second)}, opts...)...)
 	return &c
 }
+
+// envoysSharingRatelimit starts n Envoys running plugin in front of one fake LLM, all counting
+// in one envoyproxy/ratelimit service (limits is its configuration) on one redis-server.
+func envoysSharingRatelimit(t *testing.T, limits string, plugin testbed.Plugin, n int) []*testbed.Envoy {
+	t.Helper()
+	redis := testbed.MustStartRedis(t, "")
+	rl := testbed.MustStartRatelimit(t, redis, limits)
+	fake, err := fakellm.Start(fakellm.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fake.Close() })
+	var envoys []*testbed.Envoy
+	for range n {
+		envoys = append(envoys, testbed.MustStartEnvoy(t, testbed.Gateway{
+			Plugins:   []testbed.Plugin{plugin},
+			Upstreams: map[string]string{"fakellm": fake.Addr(), "ratelimit": rl.HTTPAddr},
+		}))
+	}
+	return envoys
+}

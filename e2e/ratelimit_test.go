@@ -247,13 +247,6 @@ descriptors:
 // Two Envoy processes, each with its own plugin VMs, count in one ratelimit service backed by
 // one redis-server: together they admit exactly the limit.
 func TestKeyRateLimitTwoEnvoysCountTogether(t *testing.T) {
-	redis := testbed.MustStartRedis(t, "")
-	rl := testbed.MustStartRatelimit(t, redis, ratelimitServiceLimits)
-	fake, err := fakellm.Start(fakellm.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { fake.Close() })
 	plugin := keyRateLimit(t, `{
 		"rule_name": "shared",
 		"limit_by_header": "x-tenant",
@@ -262,13 +255,7 @@ func TestKeyRateLimitTwoEnvoysCountTogether(t *testing.T) {
 		"ratelimit_service": {"cluster": "ratelimit", "domain": "aiwasm"},
 		"failure_mode": "deny"
 	}`)
-	var envoys []*testbed.Envoy
-	for range 2 {
-		envoys = append(envoys, testbed.MustStartEnvoy(t, testbed.Gateway{
-			Plugins:   []testbed.Plugin{plugin},
-			Upstreams: map[string]string{"fakellm": fake.Addr(), "ratelimit": rl.HTTPAddr},
-		}))
-	}
+	envoys := envoysSharingRatelimit(t, ratelimitServiceLimits, plugin, 2)
 	tenant := map[string]string{"x-tenant": "two-gateways-" + strconv.FormatInt(time.Now().UnixNano(), 36)}
 	var next atomic.Int64
 	counts := countStatuses(t, 4, 4, func() (int, error) {

@@ -277,23 +277,10 @@ descriptors:
 // Two Envoys charge one budget in the ratelimit service (on redis-server): together they
 // admit requests until 100 tokens are used, then both refuse.
 func TestTokenRateLimitTwoEnvoysShareTheService(t *testing.T) {
-	redis := testbed.MustStartRedis(t, "")
-	rl := testbed.MustStartRatelimit(t, redis, rlTokenLimits)
-	fake, err := fakellm.Start(fakellm.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { fake.Close() })
 	plugin := tokenRateLimit(t, `{"rule_name": "shared", "limit_by_header": "x-tenant",
 		"limit_keys": [{"key": "*", "token_per_day": 100}],
 		"backend": "ratelimit-service", "ratelimit_service": {"cluster": "ratelimit", "domain": "tokens"}, "failure_mode": "deny"}`)
-	var envoys []*testbed.Envoy
-	for range 2 {
-		envoys = append(envoys, testbed.MustStartEnvoy(t, testbed.Gateway{
-			Plugins:   []testbed.Plugin{plugin},
-			Upstreams: map[string]string{"fakellm": fake.Addr(), "ratelimit": rl.HTTPAddr},
-		}))
-	}
+	envoys := envoysSharingRatelimit(t, rlTokenLimits, plugin, 2)
 	tenant := map[string]string{"x-tenant": "two-" + strconv.FormatInt(time.Now().UnixNano(), 36)}
 	// rawChat's request: 1 prompt token, 2 completion tokens ("Echo: hi"): 3 a request.
 	statuses := []int{}

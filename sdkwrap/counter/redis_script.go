@@ -24,17 +24,7 @@ import (
 // KEYS[1] the counter; ARGV: now (Unix ms), size (ms), limit, cost, sliding (0/1),
 // overdraw (0/1).
 const redisScript = `local now, size, limit, cost = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local v = redis.call('HMGET', KEYS[1], 's', 'c', 'p')
-local s, c, p = tonumber(v[1]) or 0, tonumber(v[2]) or 0, tonumber(v[3]) or 0
-local cur = now - now % size
-if s == cur or (s > cur and s <= cur + size) then
-  cur = s
-elseif s == cur - size then
-  p, c = c, 0
-else
-  c, p = 0, 0
-end
-local used = c
+` + redisRoll + `local used = c
 if ARGV[5] == '1' and p > 0 then
   local e = math.max(now - cur, 0)
   if e < size then
@@ -58,17 +48,7 @@ return {cur, c, p, fits and 1 or 0}`
 //
 // KEYS[1] the counter; ARGV: now (Unix ms), size (ms), cost, counted at, sliding (0/1).
 const redisRefundScript = `local now, size, cost, at = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local v = redis.call('HMGET', KEYS[1], 's', 'c', 'p')
-local s, c, p = tonumber(v[1]) or 0, tonumber(v[2]) or 0, tonumber(v[3]) or 0
-local cur = now - now % size
-if s == cur or (s > cur and s <= cur + size) then
-  cur = s
-elseif s == cur - size then
-  p, c = c, 0
-else
-  c, p = 0, 0
-end
-local counted = cur
+` + redisRoll + `local counted = cur
 if at ~= 0 then counted = at - at % size end
 local changed = false
 if cost > 0 and counted == cur and c > 0 then
@@ -172,3 +152,18 @@ func cutLine(b []byte) (line, rest []byte, ok bool) {
 	}
 	return b[:i], b[i+2:], true
 }
+
+// redisRoll reads a counter's hash (s: window start, c: its count, p: the previous window's)
+// and rolls it to the window holding now, as decide does: both scripts start with it. It
+// expects the locals now and size.
+const redisRoll = `local v = redis.call('HMGET', KEYS[1], 's', 'c', 'p')
+local s, c, p = tonumber(v[1]) or 0, tonumber(v[2]) or 0, tonumber(v[3]) or 0
+local cur = now - now % size
+if s == cur or (s > cur and s <= cur + size) then
+  cur = s
+elseif s == cur - size then
+  p, c = c, 0
+else
+  c, p = 0, 0
+end
+`
