@@ -1,20 +1,49 @@
-//go:build higress
-
 package counter
 
-import "time"
+import (
+	"time"
 
-// RedisOptions configures the Redis backend.
-type RedisOptions struct {
-	// User and Password authenticate to Redis (ACL user, or only a password). They go to
-	// the host once, at Redis, and are never logged.
-	User, Password string
-	// Timeout bounds each call; 0 means one second.
-	Timeout time.Duration
-	// Prefix starts every key; name it after the plugin ("key-rate-limit:") so that plugins
-	// sharing a Redis keep apart.
-	Prefix string
+	"github.com/aiwasm/aiwasm/sdkwrap/redis"
+)
+
+type redisBackend struct {
+	client *redis.Client
+	prefix string
 }
 
-// defaultRedisTimeout bounds calls when RedisOptions.Timeout is 0.
-const defaultRedisTimeout = time.Second
+// Redis counts in Redis through Higress's host functions (sdkwrap/redis): one atomic EVAL per
+// Take (see redisScript), so every gateway sharing the Redis counts together. Open the
+// client once per plugin instance when the plugin starts (redis.Open in OnPluginStart).
+// Answers are pending; done runs inside the calling stream (Request.StreamID). prefix starts
+// every key; name it after the plugin ("key-rate-limit:") so that plugins sharing a Redis
+// keep apart.
+//
+// Keys expire when no window can read them any more, so Redis does not grow with distinct
+// descriptors. Windows follow the gateways' clocks (keep them in NTP sync): a skew shifts
+// window boundaries by that much and never freezes a counter (see roll). Needs Redis >= 4
+// (HSET with several fields).
+func Redis(client *redis.Client, prefix string) Backend {
+	return &redisBackend{client: client, prefix: prefix}
+}
+
+func (r *redisBackend) Take(req Request, done func(Decision, error)) bool {
+	if err := req.validate(true); err != nil {
+		done(Decision{}, err)
+		return false
+	}
+	q := req.quota()
+	now := time.Now().UnixMilli()
+	query := redisQuery(storageKey(r.prefix, q.size, req.Descriptor), now, q)
+	err := r.client.Do(query, req.StreamID, func(reply []byte, err error) {
+		if err != nil {
+			done(Decision{}, err)
+			return
+		}
+		done(redisDecision(reply, now, q))
+	})
+	if err != nil {
+		done(Decision{}, err)
+		return false
+	}
+	return true
+}

@@ -1,7 +1,6 @@
 package counter
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"strconv"
@@ -111,46 +110,23 @@ func redisDecision(reply []byte, now int64, q quota) (Decision, error) {
 // parseIntArray reads a RESP array of integers; an error reply becomes an error carrying the
 // reply's first line (Redis error text names no keys or arguments).
 func parseIntArray(reply []byte) ([]int64, error) {
-	line, rest, ok := cutLine(reply)
-	if !ok {
-		return nil, errors.New("counter: truncated redis reply")
-	}
+	r, err := resp.Parse(reply)
 	switch {
-	case line[0] == '-':
-		msg := string(line[1:])
-		if len(msg) > 120 {
-			msg = msg[:120] + "..."
-		}
-		return nil, fmt.Errorf("counter: redis: %s", msg)
-	case line[0] != '*':
-		return nil, fmt.Errorf("counter: redis answered a %q reply, want an array", line[0])
+	case err != nil:
+		return nil, fmt.Errorf("counter: %w", err)
+	case r.Err() != nil:
+		return nil, fmt.Errorf("counter: %w", r.Err())
+	case r.Kind != '*' || r.Null:
+		return nil, fmt.Errorf("counter: redis answered a %q reply, want an array", r.Kind)
 	}
-	n, err := strconv.Atoi(string(line[1:]))
-	if err != nil || n < 0 || n > 16 {
-		return nil, errors.New("counter: malformed redis array header")
-	}
-	vals := make([]int64, n)
-	for i := range vals {
-		if line, rest, ok = cutLine(rest); !ok || line[0] != ':' {
+	vals := make([]int64, len(r.Elems))
+	for i, e := range r.Elems {
+		if e.Kind != ':' {
 			return nil, errors.New("counter: redis array holds something other than integers")
 		}
-		if vals[i], err = strconv.ParseInt(string(line[1:]), 10, 64); err != nil {
-			return nil, errors.New("counter: malformed redis integer")
-		}
-	}
-	if len(rest) != 0 {
-		return nil, errors.New("counter: trailing bytes after the redis reply")
+		vals[i] = e.Int
 	}
 	return vals, nil
-}
-
-// cutLine splits off one CRLF-terminated, non-empty RESP line.
-func cutLine(b []byte) (line, rest []byte, ok bool) {
-	i := bytes.Index(b, []byte("\r\n"))
-	if i < 1 {
-		return nil, nil, false
-	}
-	return b[:i], b[i+2:], true
 }
 
 // redisRoll reads a counter's hash (s: window start, c: its count, p: the previous window's)

@@ -128,7 +128,7 @@ func TestRedisFailuresInWasm(t *testing.T) {
 	// Redis down.
 	redis.Stop()
 	for range 2 {
-		if a := send(t, open, 0, "alice"); !a.allowed || a.headers.Value("x-counter-error") != "counter: redis call failed (status 1)" {
+		if a := send(t, open, 0, "alice"); !a.allowed || a.headers.Value("x-counter-error") != "redis: call failed (status 1)" {
 			t.Fatalf("redis down, fail open: %+v", a)
 		}
 		if a := send(t, closed, 0, "alice"); a.allowed || a.headers.Value("x-counter-error") == "" {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/aiwasm/aiwasm/sdkwrap/config"
 	"github.com/aiwasm/aiwasm/sdkwrap/counter"
+	"github.com/aiwasm/aiwasm/sdkwrap/redis"
 )
 
 // Backends.
@@ -34,9 +35,9 @@ type Backend struct {
 	FailOpen bool   // failure_mode allow
 	maxKeys  int
 
-	cluster, domain string        // ratelimit_service
-	timeout         time.Duration // ratelimit_service
-	redis           redisSettings // higress build only
+	cluster, domain string         // ratelimit_service
+	timeout         time.Duration  // ratelimit_service
+	redis           redis.Settings // backend redis (higress build)
 }
 
 // ReadBackend reads backend, failure_mode, max_keys, ratelimit_service and redis; plugin
@@ -51,7 +52,8 @@ func ReadBackend(r *config.Reader, plugin string) Backend {
 		r.Warnf("max_keys", "ignored: only the local backend keeps a table (this configuration uses %s)", b.Kind)
 	}
 	b.readService(r)
-	b.redis = readRedis(r, b.Kind == BackendRedis, plugin)
+	b.redis = redis.Read(r, redis.Choice{Wanted: b.Kind == BackendRedis, Field: "backend", Plugin: plugin,
+		Otherwise: `on Envoy use "ratelimit-service" for cluster-wide limits`})
 	return b
 }
 
@@ -92,11 +94,11 @@ func (b *Backend) Limiters(n Names, table string, needTable bool) (fixed, perVal
 		l := counter.NewLimiter(counter.RatelimitService(b.cluster, b.domain, b.timeout), policy)
 		return l, l, nil
 	case BackendRedis:
-		be, err := b.redis.backend(n.Plugin + ":")
+		client, err := redis.Open(b.redis)
 		if err != nil {
 			return nil, nil, err
 		}
-		l := counter.NewLimiter(be, policy)
+		l := counter.NewLimiter(counter.Redis(client, n.Plugin+":"), policy)
 		return l, l, nil
 	}
 	fixed = counter.NewLimiter(counter.Local(n.Plugin+"/"), policy)
