@@ -1,12 +1,12 @@
 package main
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/aiwasm/aiwasm/sdkwrap/cachestore"
 	"github.com/aiwasm/aiwasm/sdkwrap/config"
+	"github.com/aiwasm/aiwasm/sdkwrap/redis"
 )
 
 // Config is one scope's configuration (global, or a _rules_ entry's), validated.
@@ -15,8 +15,8 @@ type Config struct {
 	global   bool // scope "global"; else per consumer
 	ttl      time.Duration
 
-	store    cachestore.Store
-	maxBytes int
+	store     cachestore.Store
+	maxAnswer int // the largest answer stored
 
 	statusHeader string
 	bypassName   string // bypass_header.name, lower case
@@ -65,8 +65,14 @@ func parseConfig(r *config.Reader) (*Config, error) {
 	kind := r.Enum("store", "local", "local", "redis")
 	maxBytes := r.Int("max_bytes", defaultMaxBytes, config.Min(4096), config.Max(maxMaxBytes))
 	maxEntries := r.Int("max_entries", defaultMaxEntries, config.Min(cachestore.MinEntries), config.Max(cachestore.MaxEntries))
+	rs := redis.Read(r, redis.Choice{Wanted: kind == "redis", Field: "store", Plugin: "ai-cache",
+		Otherwise: `use "local" (every gateway keeps its own cache)`})
 	if kind == "redis" {
-		r.Failf("store", `"redis" is not implemented yet: use "local"`)
+		for _, f := range []string{"max_bytes", "max_entries"} {
+			if r.Has(f) {
+				r.Failf(f, `only with store "local": Redis's own maxmemory bounds the Redis store`)
+			}
+		}
 	}
 	c.statusHeader = strings.ToLower(r.String("status_header", "X-AI-Cache-Status", config.NonEmpty()))
 	checkHeaderName(r, "status_header", c.statusHeader)
@@ -88,14 +94,10 @@ func parseConfig(r *config.Reader) (*Config, error) {
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	// Stores with another layout must not share keys: the prefix names the layout.
-	prefix := "ai-cache/" + strconv.Itoa(maxEntries) + "/" + strconv.Itoa(maxBytes) + "/"
-	store, err := cachestore.Local(prefix, maxEntries, int64(maxBytes))
-	if err != nil {
-		r.Failf("max_entries", "%v", err)
-		return nil, r.Err()
+	prefix := c.openStore(r, kind, rs, maxEntries, maxBytes)
+	if err := r.Err(); err != nil {
+		return nil, err
 	}
-	c.store, c.maxBytes = store, maxBytes
 	if c.semantic != nil {
 		if err := c.semantic.open(prefix); err != nil {
 			r.Failf("semantic", "%v", err)
@@ -119,5 +121,6 @@ func checkHeaderName(r *config.Reader, key, name string) {
 // start defines the metrics.
 func start(root *root) error {
 	metricsOf(root)
+	storeLog = root.Log()
 	return nil
 }

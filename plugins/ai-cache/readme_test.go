@@ -24,6 +24,7 @@ const (
 const (
 	readmeEnvoy = iota
 	readmeWasmPlugin
+	readmeRedisWasmPlugin
 	readmeYAMLBlocks
 )
 

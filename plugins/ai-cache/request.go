@@ -85,29 +85,40 @@ func onRequestBody(s *stream, body []byte) plugin.Action {
 	return lookup(s, req)
 }
 
-// lookup asks the store for the exact key, then the semantic index, and answers a hit.
+// lookup asks the store for the exact key, then the semantic index, and answers a hit. The
+// local store answers at once; Redis later, in its callback, which then resumes a miss.
 func lookup(s *stream, req gjson.Result) plugin.Action {
 	st, c := &s.State, s.Config
 	var action plugin.Action = plugin.Continue
+	async := false
 	pending := c.store.Get(st.key, s.ID(), func(e entry, found bool, err error) {
-		switch {
-		case err != nil:
-			s.Log().Warnf("cache lookup failed: %v", err)
-			metricsOf(s.Root()).errors.Inc()
-		case found:
-			action = serveHit(s, e, 0)
-			return
+		action = afterLookup(s, req, e, found, err)
+		if async && action == plugin.Continue {
+			s.Resume()
 		}
-		if c.semantic != nil && semanticLookup(s, req) {
-			action = plugin.Pause
-			return
-		}
-		decide(s, statusMiss)
 	})
 	if pending {
-		// Only the local store exists today, and it answers at once; an asynchronous
-		// store's callback would also have to Resume a miss.
+		async = true
 		return plugin.Pause
 	}
 	return action
+}
+
+// afterLookup answers a hit, or starts the semantic lookup (Pause), or lets a miss go on.
+// A store that fails is a miss: the cache fails open.
+func afterLookup(s *stream, req gjson.Result, e entry, found bool, err error) plugin.Action {
+	switch {
+	case err != nil:
+		s.Log().Warnf("cache lookup failed: %v", err)
+		metricsOf(s.Root()).errors.Inc()
+	case found:
+		if action := serveHit(s, e, 0); s.Replied() {
+			return action
+		}
+	}
+	if s.Config.semantic != nil && semanticLookup(s, req) {
+		return plugin.Pause
+	}
+	decide(s, statusMiss)
+	return plugin.Continue
 }

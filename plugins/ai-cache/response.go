@@ -43,15 +43,11 @@ func onResponseHeaders(s *stream) plugin.Action {
 	return plugin.Continue
 }
 
-// maxAnswer is the largest answer worth keeping in memory while it passes: what the store
-// would take.
-func maxAnswer(c *Config) int { return c.maxBytes / 4 }
-
 // onResponseChunk copies a JSON answer as it passes and stores it at its end.
 func onResponseChunk(s *stream, chunk []byte, end bool) []byte {
 	st := &s.State
 	if !st.overflow {
-		if len(st.body)+len(chunk) > maxAnswer(s.Config) {
+		if len(st.body)+len(chunk) > s.Config.maxAnswer {
 			st.overflow, st.body = true, nil
 		} else {
 			st.body = append(st.body, chunk...)
@@ -81,7 +77,7 @@ func onResponseEvent(s *stream, ev sse.Event, end bool) []byte {
 		return nil
 	}
 	if !end {
-		st.capture.add(ev, maxAnswer(s.Config))
+		st.capture.add(ev, s.Config.maxAnswer)
 		return nil
 	}
 	value, reason := st.capture.answer()

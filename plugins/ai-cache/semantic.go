@@ -34,41 +34,58 @@ func semanticLookup(s *stream, req gjson.Result) bool {
 // onEmbedding finishes a semantic lookup: a hit above the threshold is answered, anything
 // else goes on as a miss (an embeddings failure included: the cache fails open).
 func onEmbedding(s *stream, resp cluster.Response, err error) {
+	if !semanticHit(s, resp, err) {
+		decide(s, statusMiss)
+		s.Resume()
+	}
+}
+
+// semanticHit reads the embedding and looks for a stored question near enough. It reports
+// whether the request is taken care of: answered, or waiting for the store, whose callback
+// then answers or resumes it.
+func semanticHit(s *stream, resp cluster.Response, err error) bool {
 	st, sc := &s.State, s.Config.semantic
-	defer func() {
-		if !s.Replied() {
-			decide(s, statusMiss)
-			s.Resume()
-		}
-	}()
 	switch {
 	case err != nil:
 		semanticFailed(s, err.Error())
-		return
+		return false
 	case !resp.OK():
 		semanticFailed(s, "embeddings answered HTTP "+strconv.Itoa(resp.Status))
-		return
+		return false
 	}
 	vec := readEmbedding(resp.Body)
 	if vec == nil {
 		semanticFailed(s, "embeddings answer without a vector")
-		return
+		return false
 	}
 	key, sim, found, err := sc.index.Nearest(st.scope, st.params, vec)
 	if err != nil {
 		semanticFailed(s, err.Error())
-		return
+		return false
 	}
 	st.vector = vec
 	if !found || sim < sc.threshold {
-		return
+		return false
 	}
-	s.Config.store.Get(key, s.ID(), func(e entry, ok bool, err error) {
-		if ok && err == nil {
+	async := false
+	pending := s.Config.store.Get(key, s.ID(), func(e entry, ok bool, err error) {
+		switch {
+		case err != nil:
+			semanticFailed(s, "reading the nearest answer: "+err.Error())
+		case ok:
 			st.similarity = sim
 			serveHit(s, e, sim)
 		}
+		if async && !s.Replied() {
+			decide(s, statusMiss)
+			s.Resume()
+		}
 	})
+	if pending {
+		async = true
+		return true
+	}
+	return s.Replied()
 }
 
 // indexQuestion records a stored answer's question vector.

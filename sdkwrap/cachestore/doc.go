@@ -1,6 +1,6 @@
 // Package cachestore keeps cached answers: a byte-budgeted store on proxy-wasm shared data
-// (Local) for any Envoy, and Redis through Higress's host functions (Redis, build tag
-// higress). Plugins address entries by Key, a 128-bit keyed hash of whatever identifies an
+// (Local) for any Envoy, and Redis through Higress's host functions (Redis, the higress
+// build; see redis.go). Plugins address entries by Key, a 128-bit hash of whatever identifies an
 // answer, plus the scope (a consumer's name, or "" for everyone) stored verbatim beside it:
 // an entry is served only when both match, so a hash can never cross scopes.
 //
