@@ -165,7 +165,7 @@ vet:
 	$(GO) vet ./...
 	GOOS=wasip1 GOARCH=wasm $(GO) vet ./sdkwrap/bridge/ $(addprefix ./plugins/,$(PLUGINS)) \
 	  $(addprefix ./,$(TESTDATA_DIRS))
-	GOOS=wasip1 GOARCH=wasm $(GO) vet -tags higress ./sdkwrap/counter/ $(addprefix ./plugins/,$(PLUGINS))
+	GOOS=wasip1 GOARCH=wasm $(GO) vet -tags higress ./sdkwrap/counter/ ./sdkwrap/redis/ ./sdkwrap/cachestore/ $(addprefix ./plugins/,$(PLUGINS))
 
 # Every fuzz target (func FuzzXxx in a _test.go) runs for FUZZTIME on top of its committed seed
 # corpus (testdata/fuzz/), which plain go test already replays. A finding is written to that
