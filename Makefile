@@ -183,6 +183,8 @@ fuzz:
 
 go-test:
 	AIWASM_REQUIRE_REDIS=1 AIWASM_REQUIRE_REGISTRY=1 $(GO) test -count=1 -timeout 20m ./...
+	# The native side of the higress build: reading the redis object, the pure Redis code.
+	$(GO) test -count=1 -tags higress ./sdkwrap/redis/ ./sdkwrap/counter/ ./sdkwrap/cachestore/ ./sdkwrap/limitkey/
 
 test: deps redis registry envoy $(TOOLS_BIN)/service_cmd build fmt-check vet go-test fuzz
 
