@@ -106,3 +106,16 @@ func (r *Redis) Do(args ...string) (string, error) {
 
 // Stop ends the server.
 func (r *Redis) Stop() { r.Process.Stop(2 * time.Second) }
+
+// PTTL is the key's time to live in milliseconds (-1: no expiry, -2: no such key).
+func (r *Redis) PTTL(key string) (int64, error) {
+	reply, err := r.Do("PTTL", key)
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(reply, ":"), "\r\n"), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("PTTL %s answered %q", key, reply)
+	}
+	return n, nil
+}

@@ -85,3 +85,13 @@ func MustStartRatelimit(t testing.TB, redis *Redis, configYAML string) *Ratelimi
 	})
 	return rl
 }
+
+// MustPTTL is the key's time to live in milliseconds, failing the test if Redis cannot say.
+func (r *Redis) MustPTTL(t testing.TB, key string) int64 {
+	t.Helper()
+	n, err := r.PTTL(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

@@ -7,7 +7,6 @@ package main
 // and a Redis that fails leaves requests uncached, never failed.
 
 import (
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -67,7 +66,7 @@ func TestRedisStoreSharedByGateways(t *testing.T) {
 	if len(keys) != 1 || len(keys[0]) != len("ai-cache:")+32 {
 		t.Fatalf("redis keys %q: want one ai-cache:<32 hex digits>", keys)
 	}
-	if ttl := pttl(t, redis, keys[0]); ttl <= 110_000 || ttl > 120_000 {
+	if ttl := redis.MustPTTL(t, keys[0]); ttl <= 110_000 || ttl > 120_000 {
 		t.Fatalf("PTTL %d ms, want the configured 120 s", ttl)
 	}
 	if v, _ := redis.Do("GET", keys[0]); strings.Contains(keys[0], "france") || !strings.Contains(v, fakellm.Reply(prompt)) {
@@ -195,19 +194,6 @@ func TestRedisStoreConfig(t *testing.T) {
 	}
 }
 
-func pttl(t *testing.T, r *testbed.Redis, key string) int64 {
-	t.Helper()
-	reply, err := r.Do("PTTL", key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(reply, ":"), "\r\n"), 10, 64)
-	if err != nil {
-		t.Fatalf("PTTL %s = %q", key, reply)
-	}
-	return n
-}
-
 // The README's Redis WasmPlugin, as Higress hands it to the higress build: two gateways on
 // one Redis (with the example's password) share each consumer's answers.
 func TestReadmeRedisExample(t *testing.T) {
@@ -229,7 +215,7 @@ func TestReadmeRedisExample(t *testing.T) {
 	if keys := redisKeys(t, redis); len(keys) != 2 {
 		t.Fatalf("keys %q", keys)
 	}
-	if ttl := pttl(t, redis, redisKeys(t, redis)[0]); ttl <= 590_000 {
+	if ttl := redis.MustPTTL(t, redisKeys(t, redis)[0]); ttl <= 590_000 {
 		t.Fatalf("PTTL %d, want the example's 600 s", ttl)
 	}
 }

@@ -3,7 +3,6 @@
 package counter_test
 
 import (
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -25,19 +24,6 @@ func higressProbe(t testing.TB, addr string) *wasmhost.Module {
 	return m
 }
 
-func pttl(t *testing.T, r *testbed.Redis, key string) int64 {
-	t.Helper()
-	reply, err := r.Do("PTTL", key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(reply, ":"), "\r\n"), 10, 64)
-	if err != nil {
-		t.Fatalf("PTTL %s = %q", key, reply)
-	}
-	return n
-}
-
 func TestRedisInWasm(t *testing.T) {
 	redis := testbed.MustStartRedis(t, "")
 	m := higressProbe(t, redis.Addr)
@@ -53,7 +39,7 @@ func TestRedisInWasm(t *testing.T) {
 		t.Fatalf("4th request: %+v", a)
 	}
 	// The key dies with its window: 50 s left of it on the plugin's clock.
-	if ttl := pttl(t, redis, "probe/60000/consumer=alice"); ttl <= 45_000 || ttl > 50_000 {
+	if ttl := redis.MustPTTL(t, "probe/60000/consumer=alice"); ttl <= 45_000 || ttl > 50_000 {
 		t.Fatalf("PTTL = %d, want just under 50000", ttl)
 	}
 	p.Clock().Advance(50 * time.Second)
@@ -66,7 +52,7 @@ func TestRedisInWasm(t *testing.T) {
 	for range 10 {
 		send(t, ps, 0, "alice")
 	}
-	if ttl := pttl(t, redis, "sliding/10000/consumer=alice"); ttl <= 9_000 || ttl > 11_000 {
+	if ttl := redis.MustPTTL(t, "sliding/10000/consumer=alice"); ttl <= 9_000 || ttl > 11_000 {
 		t.Fatalf("sliding PTTL = %d, want just under 11000", ttl)
 	}
 	ps.Clock().Advance(3500 * time.Millisecond) // ceil(0.75 × 10) = 8 of the previous window
