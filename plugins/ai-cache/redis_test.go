@@ -7,6 +7,8 @@ package main
 // and a Redis that fails leaves requests uncached, never failed.
 
 import (
+	"io"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -145,8 +147,8 @@ func TestRedisStoreFailsOpen(t *testing.T) {
 		t.Fatalf("wrong password: %s reached %v %s", r.status(), r.reached, r.body)
 	}
 	// The GET and the SET both failed.
-	if n := metric(wrong, "ai_cache_store_errors"); n != 2 {
-		t.Fatalf("store errors %d, want 2", n)
+	if n := metric(wrong, "ai_cache_store_errors"); n != 2 || metric(wrong, "ai_cache_stores") != 0 {
+		t.Fatalf("store errors %d (want 2), stores %d (want 0: the SET was refused)", n, metric(wrong, "ai_cache_stores"))
 	}
 	p := redisGateway(t, redis.Addr, redisConfig(""))
 	redis.Stop()
@@ -217,5 +219,89 @@ func TestReadmeRedisExample(t *testing.T) {
 	}
 	if ttl := redis.MustPTTL(t, redisKeys(t, redis)[0]); ttl <= 590_000 {
 		t.Fatalf("PTTL %d, want the example's 600 s", ttl)
+	}
+}
+
+// slowProxy forwards TCP to addr, holding every chunk from the server for d: a Redis that
+// answers late, so that other streams run while a lookup waits.
+func slowProxy(t *testing.T, addr string, d time.Duration) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			client, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			server, err := net.Dial("tcp", addr)
+			if err != nil {
+				client.Close()
+				continue
+			}
+			go io.Copy(server, client)
+			go func() {
+				defer client.Close()
+				buf := make([]byte, 64<<10)
+				for {
+					n, err := server.Read(buf)
+					if n > 0 {
+						time.Sleep(d)
+						client.Write(buf[:n])
+					}
+					if err != nil {
+						return
+					}
+				}
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// A lookup's Redis reply starts the embeddings call while another stream of the same worker
+// is alive, and after another has ended: the call belongs to the stream that made it (the
+// SDK's current context is set with the host's), so that stream is resumed as a miss and no
+// other is touched.
+func TestRedisReplyWhileOtherStreamsRun(t *testing.T) {
+	redis := testbed.MustStartRedis(t, "")
+	config := strings.Replace(semanticExample, `"scope": "global",`, `"scope": "global", "store": "redis", "redis": {"service_name": "redis.static"},`, 1)
+	p := redisGateway(t, slowProxy(t, redis.Addr, 300*time.Millisecond), config)
+	post := wasmhost.H(":method", "POST", ":path", "/v1/chat/completions", ":authority", "gw.local", "content-type", "application/json")
+	get := wasmhost.H(":method", "GET", ":path", "/v1/models", ":authority", "gw.local")
+
+	a := p.NewStreamOn(0)
+	if _, err := a.RequestHeaders(post, false); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := a.RequestBody([]byte(chatBody("tell me a joke about cats")), true); done <- err }()
+	time.Sleep(100 * time.Millisecond) // a waits for Redis
+	ended := p.NewStreamOn(0)
+	if _, err := ended.RequestHeaders(get, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := ended.Complete(); err != nil {
+		t.Fatal(err)
+	}
+	alive := p.NewStreamOn(0)
+	if _, err := alive.RequestHeaders(get, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if a.RequestPaused() || a.Resumed(false) != 1 || a.LocalResponse() != nil || alive.Resumed(false) != 0 {
+		t.Fatalf("a: paused %v resumed %d local %v; the other stream resumed %d",
+			a.RequestPaused(), a.Resumed(false), a.LocalResponse(), alive.Resumed(false))
+	}
+	if st, _ := a.Property("cache_status"); st != "miss" {
+		t.Fatalf("a: cache_status %q", st)
+	}
+	for _, l := range p.LogsAt(wasmhost.LevelError) {
+		t.Errorf("error logged: %.300s", l.Message)
 	}
 }

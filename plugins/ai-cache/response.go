@@ -108,7 +108,9 @@ func put(s *stream, value []byte) {
 		m.errors.Inc()
 		return
 	}
-	m.stores.Inc()
+	if !res.Pending {
+		m.stores.Inc() // else once the store acknowledges it
+	}
 	if st.vector != nil {
 		indexQuestion(s)
 	}

@@ -71,7 +71,8 @@ func semanticHit(s *stream, resp cluster.Response, err error) bool {
 	pending := s.Config.store.Get(key, s.ID(), func(e entry, ok bool, err error) {
 		switch {
 		case err != nil:
-			semanticFailed(s, "reading the nearest answer: "+err.Error())
+			s.Log().Warnf("cache lookup of the nearest answer failed: %v", err)
+			metricsOf(s.Root()).errors.Inc()
 		case ok:
 			st.similarity = sim
 			serveHit(s, e, sim)

@@ -26,7 +26,7 @@ func (c *Config) openStore(r *config.Reader, kind string, rs redis.Settings, max
 			r.Failf("redis", "%v", err)
 			return ""
 		}
-		c.store, c.maxAnswer = cachestore.Redis(client, redisKeyPrefix, redisMaxAnswer, redisStoreFailed), redisMaxAnswer
+		c.store, c.maxAnswer = cachestore.Redis(client, redisKeyPrefix, redisMaxAnswer, redisWritten), redisMaxAnswer
 		return "ai-cache/redis/"
 	}
 	// Stores with another layout must not share keys: the prefix names the layout.
@@ -44,13 +44,18 @@ func (c *Config) openStore(r *config.Reader, kind string, rs redis.Settings, max
 // storeLog is where a store's failures outside any stream go: the plugin's log (start).
 var storeLog *plugin.Logger
 
-// redisStoreFailed hears of a write Redis refused or never answered: the answer simply is
-// not cached.
-func redisStoreFailed(err error) {
+// redisWritten hears how a write to Redis ended: counted as a store once acknowledged; one
+// Redis refused or never answered is an error, and the answer simply is not cached.
+func redisWritten(err error) {
+	if pluginMetrics == nil {
+		return
+	}
+	if err == nil {
+		pluginMetrics.stores.Inc()
+		return
+	}
+	pluginMetrics.errors.Inc()
 	if storeLog != nil {
 		storeLog.Warnf("%v", err)
-	}
-	if pluginMetrics != nil {
-		pluginMetrics.errors.Inc()
 	}
 }

@@ -87,13 +87,13 @@ func recoverCallout(callback string) {
 }
 
 // RecoverCallback ends a host callback exported outside the bridge (Higress's Redis replies,
-// in sdkwrap/redis): log the panic and, when stream is not 0 (the exporter made it the
-// effective context for the callback), answer its client with the 500, since that stream is
-// paused waiting. Defer it directly: recover works only there.
-func RecoverCallback(callback string, stream uint32) {
+// in sdkwrap/redis): log the panic and, when *stream is not 0 (the exporter made that stream
+// current for the callback), answer its client with the 500, since that stream is paused
+// waiting. Defer it directly (recover works only there), first thing in the export.
+func RecoverCallback(callback string, stream *uint32) {
 	if r := recover(); r != nil {
 		logPanic(callback, r)
-		if stream != 0 {
+		if *stream != 0 {
 			answerPanic()
 		}
 	}

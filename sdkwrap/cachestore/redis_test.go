@@ -29,7 +29,10 @@ func TestRedisEntryRecord(t *testing.T) {
 	if _, found, err := readRedisEntry([]byte("$-1\r\n"), "consumer:alice"); found || err != nil {
 		t.Fatalf("nil reply: found %v err %v", found, err)
 	}
-	for _, bad := range [][]byte{bulk([]byte("short")), bulk(rec[:12]), []byte(":1\r\n"), []byte("$5\r\nab")} {
+	if _, found, err := readRedisEntry(bulk(append([]byte{2}, rec[1:]...)), "consumer:alice"); found || err != nil {
+		t.Fatalf("another record format: found %v err %v", found, err)
+	}
+	for _, bad := range [][]byte{bulk([]byte("\x01short")), bulk(rec[:13]), []byte(":1\r\n"), []byte("$5\r\nab")} {
 		if _, found, err := readRedisEntry(bad, "consumer:alice"); found || err == nil {
 			t.Errorf("%q: found %v err %v", bad, found, err)
 		}
@@ -54,6 +57,9 @@ func TestRedisStoreRefuses(t *testing.T) {
 	s := Redis(&redis.Client{}, "ai-cache:", 8, nil)
 	if _, err := s.Put(Key{}, make([]byte, 9), time.Minute); err != ErrTooLarge {
 		t.Fatalf("Put over maxEntry = %v", err)
+	}
+	if _, err := s.Put(Key{Scope: strings.Repeat("s", 0x10000)}, nil, time.Minute); err != ErrTooLarge {
+		t.Fatalf("Put with a scope the record cannot hold = %v", err)
 	}
 	if h, _ := s.Hasher(); h.Sum([]byte("a")) != (SHA256{}).Sum([]byte("a")) {
 		t.Fatal("Redis keys must be SHA-256: gateways share no secret")

@@ -15,6 +15,9 @@ type Entry struct {
 type PutResult struct {
 	Evicted    int   // entries evicted to make room (expired ones included)
 	BytesDelta int64 // change of the bytes held
+	// Pending: the write is sent but not acknowledged (Redis); the store reports its outcome
+	// to the callback it was made with.
+	Pending bool
 }
 
 // ErrTooLarge is a Put of an entry over a quarter of the store's budget.
@@ -29,7 +32,8 @@ type Store interface {
 	// asynchronous one returns true and calls done later (from the host's callback, with
 	// the stream's context set). An error is a failure of the store, not a miss.
 	Get(key Key, stream uint32, done func(e Entry, found bool, err error)) (pending bool)
-	// Put stores value under key for ttl. It does not wait for an asynchronous store.
+	// Put stores value under key for ttl. It does not wait for an asynchronous store
+	// (PutResult.Pending).
 	Put(key Key, value []byte, ttl time.Duration) (PutResult, error)
 	// Hasher is how this store wants key material hashed.
 	Hasher() (Hasher, error)

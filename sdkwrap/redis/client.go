@@ -1,8 +1,11 @@
 package redis
 
+import "time"
+
 // Client sends commands to one Redis cluster. Open makes it.
 type Client struct {
 	cluster string
+	timeout time.Duration
 }
 
 // Reply is what a command's callback gets: the raw RESP reply (parse it with resp.Parse), or

@@ -65,8 +65,12 @@ func TestReadRefusals(t *testing.T) {
 		}
 	}
 	r, _ := config.NewReader([]byte(`{"redis": {"service_name": "r.static"}}`))
-	if s := Read(r, choice(true)); Available && (r.Err() != nil || s.Cluster() != "outbound|80||r.static") {
-		t.Fatalf("accepted: %+v %v", s, r.Err())
+	s := Read(r, choice(true))
+	switch {
+	case Available && (r.Err() != nil || s.Cluster() != "outbound|80||r.static"):
+		t.Fatalf("higress build: %+v %v", s, r.Err())
+	case !Available && r.Err() == nil:
+		t.Fatal("the default build accepted a redis store")
 	}
 }
 

@@ -18,13 +18,19 @@ type Reply struct {
 	Elems []Reply
 }
 
-// maxParseDepth bounds nested arrays: the replies plugins expect nest one level.
-const maxParseDepth = 8
+// Bounds on a reply: the replies plugins expect nest one level and hold a handful of
+// elements, and a hostile or broken reply must not make Parse allocate more than a small
+// multiple of its own size.
+const (
+	maxParseDepth = 8
+	maxElements   = 1024 // array elements in the whole reply
+)
 
 // Parse decodes exactly one reply filling all of b (Higress hands a plugin one reply per
 // call).
 func Parse(b []byte) (Reply, error) {
-	r, rest, err := parse(b, 0)
+	budget := maxElements
+	r, rest, err := parse(b, 0, &budget)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -34,8 +40,9 @@ func Parse(b []byte) (Reply, error) {
 	return r, nil
 }
 
-// Err is an error reply as a Go error carrying its first 120 bytes (Redis's error text
-// names no keys or arguments); nil for any other reply.
+// Err is an error reply as a Go error carrying its first 120 bytes; nil for any other reply.
+// Redis's error text may quote the start of a command's arguments (an unknown command's), so
+// callers keep the secrets out of the commands themselves.
 func (r Reply) Err() error {
 	if r.Kind != '-' {
 		return nil
@@ -47,7 +54,7 @@ func (r Reply) Err() error {
 	return fmt.Errorf("redis: %s", msg)
 }
 
-func parse(b []byte, depth int) (Reply, []byte, error) {
+func parse(b []byte, depth int, budget *int) (Reply, []byte, error) {
 	i := bytes.Index(b, []byte("\r\n"))
 	if i < 1 {
 		return Reply{}, nil, errors.New("resp: truncated reply")
@@ -75,7 +82,7 @@ func parse(b []byte, depth int) (Reply, []byte, error) {
 	}
 	switch r.Kind {
 	case '$':
-		if len(rest) < n+2 || rest[n] != '\r' || rest[n+1] != '\n' {
+		if n > len(rest)-2 || rest[n] != '\r' || rest[n+1] != '\n' {
 			return Reply{}, nil, errors.New("resp: truncated bulk string")
 		}
 		r.Text = rest[:n]
@@ -84,14 +91,16 @@ func parse(b []byte, depth int) (Reply, []byte, error) {
 		if depth == maxParseDepth {
 			return Reply{}, nil, errors.New("resp: arrays nested too deep")
 		}
-		if n > len(rest)/3 { // every element takes at least 3 bytes: no huge allocation on a lie
-			return Reply{}, nil, errors.New("resp: truncated array")
+		if *budget -= n; *budget < 0 {
+			return Reply{}, nil, errors.New("resp: reply holds too many elements")
 		}
-		r.Elems = make([]Reply, n)
-		for k := range r.Elems {
-			if r.Elems[k], rest, err = parse(rest, depth+1); err != nil {
+		// Grown as elements parse: a header that lies about its length costs nothing.
+		for k := 0; k < n; k++ {
+			var e Reply
+			if e, rest, err = parse(rest, depth+1, budget); err != nil {
 				return Reply{}, nil, err
 			}
+			r.Elems = append(r.Elems, e)
 		}
 		return r, rest, nil
 	}

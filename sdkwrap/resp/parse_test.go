@@ -1,6 +1,7 @@
 package resp
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -44,4 +45,71 @@ func TestParseRefusesMalformed(t *testing.T) {
 			t.Errorf("Parse(%q) accepted it as %+v", in, r)
 		}
 	}
+}
+
+func TestParseHostileLengths(t *testing.T) {
+	for _, in := range []string{
+		"$9223372036854775807\r\nab\r\n",
+		"$9223372036854775806\r\n",
+		"*9223372036854775807\r\n:1\r\n",
+		strings.Repeat("*1000\r\n", 8) + "x",
+	} {
+		if r, err := Parse([]byte(in)); err == nil {
+			t.Errorf("Parse(%.40q) accepted it as %+v", in, r)
+		}
+	}
+	many := "*1025\r\n" + strings.Repeat(":1\r\n", 1025)
+	if _, err := Parse([]byte(many)); err == nil {
+		t.Error("an array over the element bound was accepted")
+	}
+}
+
+// FuzzParse: no input panics, and what parses re-encodes to a reply that parses the same.
+func FuzzParse(f *testing.F) {
+	for _, seed := range []string{"+OK\r\n", "-ERR x\r\n", ":42\r\n", "$3\r\nabc\r\n", "$-1\r\n",
+		"*2\r\n$1\r\na\r\n*1\r\n:1\r\n", "*-1\r\n", "$9223372036854775807\r\nab\r\n"} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := Parse(b)
+		if err != nil {
+			return
+		}
+		again, err := Parse(appendReply(nil, r))
+		if err != nil || !sameReply(r, again) {
+			t.Fatalf("%q: parsed %+v, re-parsed %+v (%v)", b, r, again, err)
+		}
+	})
+}
+
+// appendReply writes a reply back in RESP2.
+func appendReply(dst []byte, r Reply) []byte {
+	dst = append(dst, r.Kind)
+	switch {
+	case r.Null:
+		return append(dst, "-1\r\n"...)
+	case r.Kind == ':':
+		return append(dst, strconv.FormatInt(r.Int, 10)+"\r\n"...)
+	case r.Kind == '$':
+		return append(append(append(dst, strconv.Itoa(len(r.Text))+"\r\n"...), r.Text...), "\r\n"...)
+	case r.Kind == '*':
+		dst = append(dst, strconv.Itoa(len(r.Elems))+"\r\n"...)
+		for _, e := range r.Elems {
+			dst = appendReply(dst, e)
+		}
+		return dst
+	}
+	return append(append(dst, r.Text...), "\r\n"...)
+}
+
+func sameReply(a, b Reply) bool {
+	if a.Kind != b.Kind || a.Null != b.Null || a.Int != b.Int || string(a.Text) != string(b.Text) || len(a.Elems) != len(b.Elems) {
+		return false
+	}
+	for i := range a.Elems {
+		if !sameReply(a.Elems[i], b.Elems[i]) {
+			return false
+		}
+	}
+	return true
 }
