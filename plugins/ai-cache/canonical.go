@@ -1,90 +1,55 @@
 package main
 
 import (
-	"sort"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/aiwasm/aiwasm/sdkwrap/llm"
-	"github.com/tidwall/gjson"
 )
 
-// appendCanonical writes v in one canonical form, so that requests that mean the same get
-// the same key whatever their layout: no whitespace, object members sorted by key, strings
-// decoded and escaped one way, numbers written one way (an integer as its digits, any
-// other number as the shortest form of its float64, which is how upstreams read it).
-func appendCanonical(dst []byte, v gjson.Result) []byte {
-	switch v.Type {
-	case gjson.String:
-		return appendString(dst, v.Str)
-	case gjson.Number:
-		return appendNumber(dst, v)
-	case gjson.True:
-		return append(dst, "true"...)
-	case gjson.False:
-		return append(dst, "false"...)
-	case gjson.Null:
-		return append(dst, "null"...)
-	}
-	if v.IsArray() {
-		dst = append(dst, '[')
-		first := true
-		v.ForEach(func(_, e gjson.Result) bool {
-			if !first {
-				dst = append(dst, ',')
-			}
-			first = false
-			dst = appendCanonical(dst, e)
-			return true
-		})
-		return append(dst, ']')
-	}
-	if v.IsObject() {
-		type member struct {
-			key string
-			val gjson.Result
-		}
-		var members []member
-		v.ForEach(func(k, e gjson.Result) bool {
-			members = append(members, member{k.Str, e})
-			return true
-		})
-		sort.SliceStable(members, func(i, j int) bool { return members[i].key < members[j].key })
-		dst = append(dst, '{')
-		for i, m := range members {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendString(dst, m.key)
-			dst = append(dst, ':')
-			dst = appendCanonical(dst, m.val)
-		}
-		return append(dst, '}')
-	}
-	return append(dst, "null"...)
-}
+// The canonical form of JSON, which bodyScan (scan.go) writes so that requests that mean
+// the same get the same key whatever their layout: no whitespace, object members sorted by
+// key, strings decoded and escaped one way (llm.AppendJSONString's), numbers written one
+// way (an integer as its digits, any other number as the shortest form of its float64,
+// which is how upstreams read it).
 
-// appendNumber keeps an integer's digits as they are (a float64 would merge large seeds)
-// and writes any other number as the shortest form of its float64.
-func appendNumber(dst []byte, v gjson.Result) []byte {
-	raw := v.Raw
-	integer := raw != ""
-	for i := 0; i < len(raw); i++ {
-		if !(raw[i] >= '0' && raw[i] <= '9' || i == 0 && raw[i] == '-') {
-			integer = false
-			break
-		}
-	}
+// appendNumber writes the valid JSON number raw: an integer (no fraction or exponent) keeps
+// its digits as they are (a float64 would merge large seeds), any other number is the
+// shortest form of its float64 - as an integer when it is one (1.0 and 1e3).
+func appendNumber(dst, raw []byte, integer bool) []byte {
 	if integer {
-		if raw == "-0" {
-			raw = "0"
+		if string(raw) == "-0" {
+			return append(dst, '0')
 		}
 		return append(dst, raw...)
 	}
-	if v.Num == float64(int64(v.Num)) && v.Num > -1e15 && v.Num < 1e15 {
-		return strconv.AppendInt(dst, int64(v.Num), 10) // 1.0 and 1e3 are integers
+	f, _ := strconv.ParseFloat(string(raw), 64) // out of range: ±Inf, as gjson reads it
+	if f > -1e15 && f < 1e15 && f == float64(int64(f)) {
+		return strconv.AppendInt(dst, int64(f), 10)
 	}
-	return strconv.AppendFloat(dst, v.Num, 'g', -1, 64)
+	return strconv.AppendFloat(dst, f, 'g', -1, 64)
 }
+
+// appendRune writes a character a string escape stood for as llm.AppendJSONString would
+// write it: '"', '\\' and control characters escaped, anything else as UTF-8 (a lone
+// surrogate as U+FFFD).
+func appendRune(dst []byte, r rune) []byte {
+	switch {
+	case r == '"' || r == '\\':
+		return append(dst, '\\', byte(r))
+	case r == '\n':
+		return append(dst, '\\', 'n')
+	case r == '\r':
+		return append(dst, '\\', 'r')
+	case r == '\t':
+		return append(dst, '\\', 't')
+	case r < 0x20:
+		return append(dst, '\\', 'u', '0', '0', hexDigits[r>>4], hexDigits[r&0xf])
+	}
+	return utf8.AppendRune(dst, r)
+}
+
+const hexDigits = "0123456789abcdef"
 
 // appendString writes s as a JSON string, in the one form every writer of the key agrees on.
 func appendString(dst []byte, s string) []byte { return llm.AppendJSONString(dst, s) }

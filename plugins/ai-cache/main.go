@@ -8,8 +8,9 @@
 // This file is wiring only. The others, one concern each:
 //   - config.go: the configuration, its defaults and refusals; config_semantic.go: the
 //     semantic object and its embeddings endpoint;
-//   - canonical.go: JSON written in one canonical form; key.go: the cache key of a
-//     request per strategy;
+//   - scan.go: one pass over a request body that validates it and writes its values in
+//     canonical form; canonical.go: the canonical numbers and strings; key.go: the cache
+//     key of a request per strategy;
 //   - state.go: what one request keeps between callbacks;
 //   - request.go: the request handlers: what is cached, bypassed, looked up;
 //   - directives.go: the bypass header and Cache-Control;
@@ -17,6 +18,7 @@
 //   - answer.go: which answers are stored; stream_capture.go: a streamed answer
 //     accumulated as it passes; response.go: the response handlers and the store;
 //   - semantic.go: the embeddings call and the nearest stored question;
+//   - store.go: the local or Redis store the configuration names;
 //   - observe.go: status header, filter state, metrics.
 package main
 

@@ -3,7 +3,6 @@ package main
 import (
 	"strings"
 
-	"github.com/aiwasm/aiwasm/sdkwrap/jsonguard"
 	"github.com/aiwasm/aiwasm/sdkwrap/plugin"
 	"github.com/tidwall/gjson"
 )
@@ -43,37 +42,36 @@ func onRequestHeaders(s *stream) plugin.Action {
 
 // onRequestBody computes the key and looks it up. A body that is not a chat request the
 // cache understands passes on untouched (BYPASS): the upstream, or ai-proxy, answers it.
+// One scan validates the body and writes the key's canonical parts (scan.go); gjson reads
+// it only for a semantic lookup.
 func onRequestBody(s *stream, body []byte) plugin.Action {
 	st, c := &s.State, s.Config
-	if !jsonguard.Valid(body) {
-		decide(s, statusBypass)
-		return plugin.Continue
-	}
-	req := gjson.ParseBytes(body)
-	messages := req.Get("messages")
-	if !req.IsObject() || !messages.IsArray() || !messages.Get("0").Exists() ||
-		req.Get("logprobs").Type == gjson.True {
+	r := &keyScratch.scan
+	if !r.scan(body) || !r.object || !r.hasMessages() || r.logprobs {
 		decide(s, statusBypass) // logprobs: a stream's accumulation would lose them
 		return plugin.Continue
 	}
-	hasher, err := c.store.Hasher()
+	hasher, err := keyScratch.hasherOf(c)
 	if err != nil {
 		s.Log().Warnf("cache unavailable: %v", err)
 		metricsOf(s.Root()).errors.Inc()
 		decide(s, statusBypass)
 		return plugin.Continue
 	}
-	material, ok := keyMaterial(nil, c, st.scope, req)
+	material, ok := keyMaterial(keyScratch.buffer(), c, st.scope, r)
+	keyScratch.material = material
 	if !ok {
 		decide(s, statusBypass)
 		return plugin.Continue
 	}
 	st.key, st.hasKey = cacheKey(hasher, st.scope, material), true
-	st.stream = req.Get("stream").Type == gjson.True
+	st.stream = r.stream
 	st.write = !st.dir.noWrite
+	var req gjson.Result
 	if c.semantic != nil {
-		params := appendParams(append([]byte(keyVersion+st.scope+"\x00"), byte(c.strategy)), req)
-		st.params = hasher.Sum(params)
+		keyScratch.material = paramsMaterial(keyScratch.buffer(), c, st.scope, r)
+		st.params = hasher.Sum(keyScratch.material)
+		req = gjson.ParseBytes(body) // semanticLookup reads the messages
 	}
 	if st.dir.noRead {
 		decide(s, statusMiss)
@@ -105,12 +103,15 @@ func lookup(s *stream, req gjson.Result) plugin.Action {
 }
 
 // afterLookup answers a hit, or starts the semantic lookup (Pause), or lets a miss go on.
-// A store that fails is a miss: the cache fails open.
+// A store that fails is a miss: the cache fails open, without a semantic lookup whose answer
+// would be in the same store.
 func afterLookup(s *stream, req gjson.Result, e entry, found bool, err error) plugin.Action {
 	switch {
 	case err != nil:
 		s.Log().Warnf("cache lookup failed: %v", err)
 		metricsOf(s.Root()).errors.Inc()
+		decide(s, statusMiss)
+		return plugin.Continue
 	case found:
 		if action := serveHit(s, e, 0); s.Replied() {
 			return action
