@@ -101,45 +101,20 @@ func anthropicParameters(w *jsonWriter, req *openAIRequest) error {
 	return nil
 }
 
-// anthropicConversation writes "messages" and, after it, "system".
+// anthropicConversation writes messages, then the system prompt.
 func anthropicConversation(w *jsonWriter, messages gjson.Result) error {
-	var systems []gjson.Result // contents of the system and developer messages
-	var systemAt []int         // their indexes, for errors
-	t := turnWriter{w: w, field: "content"}
-	w.keyOpen("messages", '[')
-	var err error
-	i := 0
-	messages.ForEach(func(_, raw gjson.Result) bool {
-		var m openAIMessage
-		if m, err = readOpenAIMessage(i, raw); err != nil {
-			return false
-		}
-		switch m.role {
-		case "system", "developer":
-			systems = append(systems, m.content)
-			systemAt = append(systemAt, i)
-		case "user":
-			err = anthropicUserContent(&t, i, m.content)
-		case "assistant":
-			err = anthropicAssistant(&t, i, m)
-		case "tool":
-			err = anthropicToolResult(&t, i, m)
-		default:
-			err = requestErr(msgPath(i, ".role"), "want system, developer, user, assistant or tool, not "+quote(m.role))
-		}
-		i++
-		return err == nil
-	})
+	a := &anthropicTurns{turnWriter{w: w, field: "content"}}
+	systems, at, err := writeConversation(w, "messages", messages, a)
 	if err != nil {
 		return err
 	}
-	t.finish()
-	w.close(']')
-	if t.turns == 0 {
-		return requestErr("messages", "no user or assistant message to send")
-	}
-	return anthropicSystem(w, systems, systemAt)
+	return anthropicSystem(w, systems, at)
 }
+
+// anthropicTurns writes Anthropic's turns (conversationWriter).
+type anthropicTurns struct{ turnWriter }
+
+func (t *anthropicTurns) writer() *turnWriter { return &t.turnWriter }
 
 // anthropicSystem writes the system prompt: the one string as it is, or text blocks.
 func anthropicSystem(w *jsonWriter, systems []gjson.Result, at []int) error {
@@ -196,10 +171,10 @@ func anthropicText(w *jsonWriter, text gjson.Result) bool {
 	return true
 }
 
-// anthropicUserContent writes a user message's parts into the user turn.
-func anthropicUserContent(t *turnWriter, i int, content gjson.Result) error {
+// user writes a user message's parts into the user turn.
+func (t *anthropicTurns) user(i int, content gjson.Result) error {
 	return forEachPart(content, func() string { return msgPath(i, ".content") }, func(j int, p contentPart) error {
-		return anthropicPart(t, "user", p, func() string { return partPath(i, "content", j, "") })
+		return anthropicPart(&t.turnWriter, "user", p, func() string { return partPath(i, "content", j, "") })
 	})
 }
 
@@ -238,15 +213,15 @@ func anthropicPart(t *turnWriter, role string, p contentPart, where func() strin
 	return nil
 }
 
-// anthropicAssistant writes an assistant message: its text, then its tool calls as tool_use
+// assistant writes an assistant message: its text, then its tool calls as tool_use
 // blocks.
-func anthropicAssistant(t *turnWriter, i int, m openAIMessage) error {
+func (t *anthropicTurns) assistant(i int, m openAIMessage) error {
 	err := forEachPart(m.content, func() string { return msgPath(i, ".content") }, func(j int, p contentPart) error {
 		where := func() string { return partPath(i, "content", j, "") }
 		if err := textOnly(p, where, "an assistant message"); err != nil {
 			return err
 		}
-		return anthropicPart(t, "assistant", p, where)
+		return anthropicPart(&t.turnWriter, "assistant", p, where)
 	})
 	if err != nil {
 		return err
@@ -264,8 +239,8 @@ func anthropicAssistant(t *turnWriter, i int, m openAIMessage) error {
 	})
 }
 
-// anthropicToolResult writes a tool message as a tool_result block of the user turn.
-func anthropicToolResult(t *turnWriter, i int, m openAIMessage) error {
+// toolResult writes a tool message as a tool_result block of the user turn.
+func (t *anthropicTurns) toolResult(i int, m openAIMessage) error {
 	if m.toolCallID.Type != gjson.String {
 		return requestErr(msgPath(i, ".tool_call_id"), "want a string")
 	}

@@ -41,44 +41,14 @@ func GeminiRequest(openai []byte) (body []byte, model string, stream bool, err e
 	return w.b, model, stream, nil
 }
 
-// geminiConversation writes "contents" and then "systemInstruction".
+// geminiConversation writes messages as contents, then the system instruction.
 func geminiConversation(w *jsonWriter, messages gjson.Result) error {
-	c := geminiContents{t: turnWriter{w: w, field: "parts"}}
-	var systems []gjson.Result
-	var systemAt []int
-	w.keyOpen("contents", '[')
-	var err error
-	i := 0
-	messages.ForEach(func(_, raw gjson.Result) bool {
-		var m openAIMessage
-		if m, err = readOpenAIMessage(i, raw); err != nil {
-			return false
-		}
-		switch m.role {
-		case "system", "developer":
-			systems = append(systems, m.content)
-			systemAt = append(systemAt, i)
-		case "user":
-			err = c.user(i, m.content)
-		case "assistant":
-			err = c.assistant(i, m)
-		case "tool":
-			err = c.toolResult(i, m)
-		default:
-			err = requestErr(msgPath(i, ".role"), "want system, developer, user, assistant or tool, not "+quote(m.role))
-		}
-		i++
-		return err == nil
-	})
+	c := &geminiContents{t: turnWriter{w: w, field: "parts"}}
+	systems, at, err := writeConversation(w, "contents", messages, c)
 	if err != nil {
 		return err
 	}
-	c.t.finish()
-	w.close(']')
-	if c.t.turns == 0 {
-		return requestErr("messages", "no user or assistant message to send")
-	}
-	return geminiSystem(w, systems, systemAt)
+	return geminiSystem(w, systems, at)
 }
 
 // geminiSystem writes systemInstruction, one text part per system text.
@@ -107,6 +77,8 @@ type geminiContents struct {
 }
 
 type namedCall struct{ id, name string }
+
+func (c *geminiContents) writer() *turnWriter { return &c.t }
 
 // geminiText writes a text part unless it is empty (Gemini refuses empty parts).
 func geminiText(w *jsonWriter, text gjson.Result) {
