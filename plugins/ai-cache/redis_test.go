@@ -25,12 +25,7 @@ const redisPassword = "r3dis-pw-ca11ab1e"
 // its Redis functions served by the Redis at addr.
 func redisGateway(t *testing.T, addr, config string) *wasmhost.Plugin {
 	t.Helper()
-	m, err := wasmhost.Load(wasmhost.PluginPath(t, ".", "higress"), wasmhost.WithRedis(addr))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { m.Close() })
-	return m.TestPlugin(t, config, wasmhost.WithClock(wasmhost.NewClock(t0)), wasmhost.WithCluster("fakellm", fakeLLM(t)))
+	return wasmhost.HigressModule(t, ".", addr).TestPlugin(t, config, wasmhost.WithClock(wasmhost.NewClock(t0)), wasmhost.WithCluster("fakellm", fakeLLM(t)))
 }
 
 func redisConfig(extra string) string {
@@ -171,11 +166,7 @@ func TestRedisStoreFailsOpen(t *testing.T) {
 
 // The higress build's refusals.
 func TestRedisStoreConfig(t *testing.T) {
-	m, err := wasmhost.Load(wasmhost.PluginPath(t, ".", "higress"), wasmhost.WithRedis("127.0.0.1:1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m := wasmhost.HigressModule(t, ".", "127.0.0.1:1")
 	for _, c := range []struct{ config, want string }{
 		{`{"store": "redis"}`, "redis: missing required field"},
 		{`{"store": "redis", "redis": {"password": "` + redisPassword + `"}}`, "redis.service_name: missing required field"},

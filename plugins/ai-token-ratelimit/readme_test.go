@@ -44,12 +44,7 @@ func readmeJSON(t *testing.T, i int) string { return readmeBlocks(t, "json", rea
 // higressModule is the higress build, its Redis host functions served by the Redis at addr.
 func higressModule(t *testing.T, addr string) *wasmhost.Module {
 	t.Helper()
-	m, err := wasmhost.Load(wasmhost.PluginPath(t, ".", "higress"), wasmhost.WithRedis(addr))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { m.Close() })
-	return m
+	return wasmhost.HigressModule(t, ".", addr)
 }
 
 // Every JSON example is a configuration the module accepts without a warning (the Redis one

@@ -51,11 +51,7 @@ func TestReadmeExamplesLoad(t *testing.T) {
 		}
 		m := module(t)
 		if i == readmeRedis {
-			var err error
-			if m, err = wasmhost.Load(modulePath(t, "higress"), wasmhost.WithRedis("127.0.0.1:1")); err != nil {
-				t.Fatal(err)
-			}
-			defer m.Close()
+			m = higressModule(t, "127.0.0.1:1")
 		}
 		p := newPluginOf(t, m, block)
 		if w := p.LogsAt(wasmhost.LevelWarn); len(w) > 0 {

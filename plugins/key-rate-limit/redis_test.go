@@ -18,12 +18,7 @@ const redisPassword = "r3dis-pw-61c0ffee"
 // higressModule is the higress build, its Redis host functions served by the Redis at addr.
 func higressModule(t *testing.T, addr string) *wasmhost.Module {
 	t.Helper()
-	m, err := wasmhost.Load(modulePath(t, "higress"), wasmhost.WithRedis(addr))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { m.Close() })
-	return m
+	return wasmhost.HigressModule(t, ".", addr)
 }
 
 func TestRedisBackend(t *testing.T) {
@@ -62,11 +57,7 @@ func TestRedisBackend(t *testing.T) {
 
 // The higress build's refusals, and its password kept out of every message.
 func TestRedisConfig(t *testing.T) {
-	m, err := wasmhost.Load(modulePath(t, "higress"), wasmhost.WithRedis("127.0.0.1:1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m := higressModule(t, "127.0.0.1:1")
 	const keys = `"limit_keys": [{"key": "*", "query_per_minute": 1}]`
 	for _, tc := range []struct{ config, want string }{
 		{`{"limit_by_consumer": true, "backend": "redis", ` + keys + `}`, "redis: missing required field"},

@@ -16,12 +16,7 @@ import (
 // higressProbe loads the higress build of the probe against the Redis at addr.
 func higressProbe(t testing.TB, addr string) *wasmhost.Module {
 	t.Helper()
-	m, err := wasmhost.Load(probePath(t, "higress"), wasmhost.WithRedis(addr))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { m.Close() })
-	return m
+	return wasmhost.HigressModule(t, "testdata/counterprobe", addr)
 }
 
 func TestRedisInWasm(t *testing.T) {

@@ -73,3 +73,16 @@ func ReadmeBlocks(t testing.TB, lang string, want int) []string {
 	}
 	return blocks
 }
+
+// HigressModule loads the higress build of the plugin in dir as one gateway of its own (its
+// own shared data), Higress's Redis functions served by the Redis at redisAddr, and closes
+// it when the test ends.
+func HigressModule(t testing.TB, dir, redisAddr string) *Module {
+	t.Helper()
+	m, err := Load(PluginPath(t, dir, "higress"), WithRedis(redisAddr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
+}
