@@ -71,11 +71,13 @@ func onRequestBody(s *stream, body []byte) plugin.Action {
 	if c.semantic != nil {
 		keyScratch.material = paramsMaterial(keyScratch.buffer(), c, st.scope, r)
 		st.params = hasher.Sum(keyScratch.material)
-		req = gjson.ParseBytes(body) // semanticLookup reads the messages
 	}
 	if st.dir.noRead {
 		decide(s, statusMiss)
 		return plugin.Continue
+	}
+	if c.semantic != nil {
+		req = gjson.ParseBytes(body) // semanticLookup reads the messages
 	}
 	if s.Log().Enabled(plugin.LevelDebug) {
 		s.Log().Debugf("lookup %s", st.key) // the hash only, never the prompt
